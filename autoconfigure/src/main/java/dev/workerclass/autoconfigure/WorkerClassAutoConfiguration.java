@@ -1,0 +1,155 @@
+package dev.workerclass.autoconfigure;
+
+import dev.workerclass.jetty.JettyWorkersCustomizer;
+import dev.workerclass.netty.NettyWorkersCustomizer;
+import dev.workerclass.tomcat.TomcatWorkersCustomizer;
+import dev.workerclass.webflux.BlockingOffloadConfigurer;
+import dev.workerclass.webflux.WorkersWebFilter;
+import dev.workerclass.workers.InvalidWorkerSettingException;
+import dev.workerclass.workers.ReactiveWorkers;
+import dev.workerclass.workers.WorkerSettings;
+import dev.workerclass.workers.Workers;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.boot.web.server.reactive.ReactiveWebServerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.http.client.ReactorResourceFactory;
+
+/**
+ * Switches request handling to the class named by {@code server.worker-class}: builds the
+ * {@link Workers} and hands them to the engine Spring Boot runs (Tomcat or Jetty for the servlet
+ * classes, Reactor Netty for {@code reactive}).
+ */
+@AutoConfiguration(beforeName = {
+		"org.springframework.boot.reactor.netty.autoconfigure.NettyReactiveWebServerAutoConfiguration",
+		"org.springframework.boot.tomcat.autoconfigure.reactive.TomcatReactiveWebServerAutoConfiguration",
+		"org.springframework.boot.jetty.autoconfigure.reactive.JettyReactiveWebServerAutoConfiguration" })
+@ConditionalOnWebApplication
+@EnableConfigurationProperties(WorkerClassProperties.class)
+public final class WorkerClassAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(WorkerClassAutoConfiguration.class);
+
+	@Bean
+	@ConditionalOnMissingBean
+	WorkerSettings workerSettings(WorkerClassProperties properties, Environment environment) {
+		boolean virtualThreads = environment.getProperty("spring.threads.virtual.enabled", Boolean.class, false);
+		WorkerSettings settings = properties.toSettings(Runtime.getRuntime().availableProcessors(), virtualThreads);
+		for (String ignored : settings.ignored()) {
+			logger.warn(ignored + " does not apply to worker class " + settings.workerClass().canonicalName()
+					+ " and is ignored");
+		}
+		return settings;
+	}
+
+	@Bean
+	WorkerClassStartupLogger workerClassStartupLogger(WorkerSettings settings) {
+		return new WorkerClassStartupLogger(settings);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = Type.SERVLET)
+	static class ServletWorkersConfiguration {
+
+		@Bean(destroyMethod = "close")
+		@ConditionalOnMissingBean
+		Workers workers(WorkerSettings settings) {
+			if (!settings.workerClass().isServlet()) {
+				throw new InvalidWorkerSettingException("server.worker-class", settings.workerClass().canonicalName(),
+						"a servlet class (sync, thread, virtual) in a servlet application: the reactive class needs"
+								+ " spring-boot-starter-webflux (Spring WebFlux and Reactor Netty) on the class path");
+			}
+			return Workers.create(settings);
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = "org.apache.catalina.startup.Tomcat")
+		static class TomcatConfiguration {
+
+			@Bean
+			TomcatWorkersCustomizer tomcatWorkersCustomizer(Workers workers) {
+				return new TomcatWorkersCustomizer(workers);
+			}
+
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = "org.eclipse.jetty.server.Server")
+		static class JettyConfiguration {
+
+			@Bean
+			JettyWorkersCustomizer jettyWorkersCustomizer(Workers workers) {
+				return new JettyWorkersCustomizer(workers);
+			}
+
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = Type.REACTIVE)
+	static class ReactiveWorkersConfiguration {
+
+		@Bean(destroyMethod = "close")
+		@ConditionalOnMissingBean
+		ReactiveWorkers workers(WorkerSettings settings) {
+			if (settings.workerClass().isServlet()) {
+				throw new InvalidWorkerSettingException("server.worker-class", settings.workerClass().canonicalName(),
+						"reactive in a reactive application: the servlet classes need spring-boot-starter-web"
+								+ " on the class path");
+			}
+			return (ReactiveWorkers) Workers.create(settings);
+		}
+
+		@Bean
+		WorkersWebFilter workersWebFilter(ReactiveWorkers workers) {
+			return new WorkersWebFilter(workers);
+		}
+
+		@Bean
+		BlockingOffloadConfigurer blockingOffloadConfigurer(ReactiveWorkers workers) {
+			return new BlockingOffloadConfigurer(workers);
+		}
+
+		/**
+		 * Reactor Netty, chosen explicitly: with Tomcat on the class path too, Spring Boot would
+		 * otherwise pick a reactive server by the order of its auto-configuration names.
+		 */
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = "reactor.netty.http.server.HttpServer")
+		static class NettyConfiguration {
+
+			@Bean
+			NettyWorkersCustomizer nettyWorkersCustomizer(WorkerSettings settings) {
+				return new NettyWorkersCustomizer(settings);
+			}
+
+			@Bean
+			@ConditionalOnMissingBean(ReactiveWebServerFactory.class)
+			NettyReactiveWebServerFactory nettyReactiveWebServerFactory(ObjectProvider<ReactorResourceFactory> resources,
+					ObjectProvider<NettyRouteProvider> routes, ObjectProvider<NettyServerCustomizer> customizers) {
+				NettyReactiveWebServerFactory factory = new NettyReactiveWebServerFactory();
+				resources.ifAvailable(factory::setResourceFactory);
+				routes.orderedStream().forEach(factory::addRouteProviders);
+				factory.getServerCustomizers().addAll(customizers.orderedStream().toList());
+				return factory;
+			}
+
+		}
+
+	}
+
+}

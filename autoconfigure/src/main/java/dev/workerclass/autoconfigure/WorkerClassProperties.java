@@ -1,0 +1,123 @@
+package dev.workerclass.autoconfigure;
+
+import java.time.Duration;
+
+import dev.workerclass.workers.WorkerClass;
+import dev.workerclass.workers.WorkerSettings;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * gunicorn's flags as Spring Boot properties under {@code server.}. Values are kept as given
+ * (nullable, the class as text) so that defaults depend on the class and a bad value is reported
+ * by name; {@link #toSettings} validates them.
+ */
+@ConfigurationProperties(prefix = "server")
+public class WorkerClassProperties {
+
+	/**
+	 * How the server handles concurrent requests (gunicorn -k): sync, thread, virtual or reactive,
+	 * or an alias: gthread, threads (thread); async, gevent, eventlet, green (virtual); tornado,
+	 * aiohttp, gaiohttp, asyncio, event-loop (reactive). Case-insensitive. Default: thread, or
+	 * virtual when spring.threads.virtual.enabled is true.
+	 */
+	private String workerClass;
+
+	/**
+	 * Worker units (gunicorn -w). Default: 2 x cores + 1 for sync, 1 for thread and virtual, cores
+	 * for reactive (the number of event loops).
+	 */
+	private Integer workers;
+
+	/** Threads per worker for the thread class (gunicorn --threads). Default: 200. */
+	private Integer threads;
+
+	/**
+	 * Requests in flight per worker for the virtual and reactive classes (gunicorn
+	 * --worker-connections). Default: 1000.
+	 */
+	private Integer workerConnections;
+
+	/** TCP accept backlog (gunicorn --backlog). Default: the engine's own. */
+	private Integer backlog;
+
+	/** How long an idle keep-alive connection stays open (gunicorn --keep-alive). Default: the engine's own. */
+	private Duration keepAlive;
+
+	/**
+	 * How long shutdown waits for requests in flight (gunicorn --graceful-timeout); sets
+	 * spring.lifecycle.timeout-per-shutdown-phase unless that is set. Default: Spring Boot's 30s.
+	 */
+	private Duration gracefulTimeout;
+
+	/**
+	 * Validates the values and applies the defaults of the chosen class.
+	 * @param virtualThreadsEnabled whether {@code spring.threads.virtual.enabled} is true, which
+	 * makes virtual the default class, so that adding the starter changes nothing
+	 */
+	public WorkerSettings toSettings(int cores, boolean virtualThreadsEnabled) {
+		String className = this.workerClass;
+		if (className == null && virtualThreadsEnabled) {
+			className = WorkerClass.VIRTUAL.canonicalName();
+		}
+		return WorkerSettings.resolve(className, this.workers, this.threads, this.workerConnections, this.backlog,
+				this.keepAlive, this.gracefulTimeout, cores);
+	}
+
+	public String getWorkerClass() {
+		return this.workerClass;
+	}
+
+	public void setWorkerClass(String workerClass) {
+		this.workerClass = workerClass;
+	}
+
+	public Integer getWorkers() {
+		return this.workers;
+	}
+
+	public void setWorkers(Integer workers) {
+		this.workers = workers;
+	}
+
+	public Integer getThreads() {
+		return this.threads;
+	}
+
+	public void setThreads(Integer threads) {
+		this.threads = threads;
+	}
+
+	public Integer getWorkerConnections() {
+		return this.workerConnections;
+	}
+
+	public void setWorkerConnections(Integer workerConnections) {
+		this.workerConnections = workerConnections;
+	}
+
+	public Integer getBacklog() {
+		return this.backlog;
+	}
+
+	public void setBacklog(Integer backlog) {
+		this.backlog = backlog;
+	}
+
+	public Duration getKeepAlive() {
+		return this.keepAlive;
+	}
+
+	public void setKeepAlive(Duration keepAlive) {
+		this.keepAlive = keepAlive;
+	}
+
+	public Duration getGracefulTimeout() {
+		return this.gracefulTimeout;
+	}
+
+	public void setGracefulTimeout(Duration gracefulTimeout) {
+		this.gracefulTimeout = gracefulTimeout;
+	}
+
+}

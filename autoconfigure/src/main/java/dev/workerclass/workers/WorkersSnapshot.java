@@ -1,0 +1,26 @@
+package dev.workerclass.workers;
+
+import java.time.Instant;
+
+/**
+ * The workers' counters at one moment.
+ *
+ * @param workerClass the model
+ * @param workers worker units now
+ * @param threads threads per worker (thread class)
+ * @param workerConnections requests per worker (virtual, reactive)
+ * @param capacity requests served at once
+ * @param busy requests holding a slot
+ * @param queued requests waiting for one
+ * @param completed requests that held a slot and ended, since start
+ * @param startedAt when these workers started
+ */
+public record WorkersSnapshot(WorkerClass workerClass, int workers, int threads, int workerConnections, int capacity,
+		int busy, int queued, long completed, Instant startedAt) {
+
+	/** Free slots: capacity − busy, never negative (after a shrink, busy may exceed capacity for a while). */
+	public int idle() {
+		return Math.max(0, this.capacity - this.busy);
+	}
+
+}
