@@ -26,7 +26,6 @@ import org.springframework.boot.web.server.reactive.ReactiveWebServerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import org.springframework.http.client.ReactorResourceFactory;
 
 /**
  * Switches request handling to the class named by {@code server.worker-class}: builds the
@@ -76,7 +75,8 @@ public final class WorkerClassAutoConfiguration {
 		}
 
 		@Configuration(proxyBeanMethods = false)
-		@ConditionalOnClass(name = "org.apache.catalina.startup.Tomcat")
+		@ConditionalOnClass(name = { "org.apache.catalina.startup.Tomcat",
+				"org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory" })
 		static class TomcatConfiguration {
 
 			@Bean
@@ -87,7 +87,8 @@ public final class WorkerClassAutoConfiguration {
 		}
 
 		@Configuration(proxyBeanMethods = false)
-		@ConditionalOnClass(name = "org.eclipse.jetty.server.Server")
+		@ConditionalOnClass(name = { "org.eclipse.jetty.server.Server",
+				"org.springframework.boot.jetty.ConfigurableJettyWebServerFactory" })
 		static class JettyConfiguration {
 
 			@Bean
@@ -129,7 +130,8 @@ public final class WorkerClassAutoConfiguration {
 		 * otherwise pick a reactive server by the order of its auto-configuration names.
 		 */
 		@Configuration(proxyBeanMethods = false)
-		@ConditionalOnClass(name = "reactor.netty.http.server.HttpServer")
+		@ConditionalOnClass(name = { "reactor.netty.http.server.HttpServer",
+				"org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory" })
 		static class NettyConfiguration {
 
 			@Bean
@@ -139,10 +141,11 @@ public final class WorkerClassAutoConfiguration {
 
 			@Bean
 			@ConditionalOnMissingBean(ReactiveWebServerFactory.class)
-			NettyReactiveWebServerFactory nettyReactiveWebServerFactory(ObjectProvider<ReactorResourceFactory> resources,
-					ObjectProvider<NettyRouteProvider> routes, ObjectProvider<NettyServerCustomizer> customizers) {
+			NettyReactiveWebServerFactory nettyReactiveWebServerFactory(ObjectProvider<NettyRouteProvider> routes,
+					ObjectProvider<NettyServerCustomizer> customizers) {
+				// No ReactorResourceFactory: the server would run on its shared loops instead of
+				// the workers' own (NettyWebServer applies it after every customizer).
 				NettyReactiveWebServerFactory factory = new NettyReactiveWebServerFactory();
-				resources.ifAvailable(factory::setResourceFactory);
 				routes.orderedStream().forEach(factory::addRouteProviders);
 				factory.getServerCustomizers().addAll(customizers.orderedStream().toList());
 				return factory;

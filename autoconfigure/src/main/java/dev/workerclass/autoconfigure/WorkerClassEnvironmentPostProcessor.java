@@ -77,7 +77,8 @@ public class WorkerClassEnvironmentPostProcessor implements EnvironmentPostProce
 
 		SERVLET("org.springframework.web.servlet.DispatcherServlet"),
 
-		REACTIVE("org.springframework.web.reactive.DispatcherHandler", "reactor.netty.http.server.HttpServer");
+		REACTIVE("org.springframework.web.reactive.DispatcherHandler",
+				"org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory");
 
 		private final String[] classNames;
 

@@ -1,0 +1,61 @@
+package dev.workerclass.it;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.jetty.JettyWebServer;
+import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The servlet classes on Jetty, the container a user gets by swapping Tomcat out. The test class
+ * path has Tomcat too, so this app declares Jetty's factory itself, as the swap would.
+ */
+class JettyWorkerClassesIT {
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@Import(TestApp.Routes.class)
+	static class JettyApp {
+
+		@Bean
+		JettyServletWebServerFactory jettyServletWebServerFactory() {
+			return new JettyServletWebServerFactory();
+		}
+
+	}
+
+	@Test
+	void syncOnJettyServesOneRequestAtATimeAndClosesConnections() throws Exception {
+		try (RunningServer server = RunningServer.start(JettyApp.class, "server.worker-class=sync", "server.workers=1")) {
+			assertThat(server.webServer()).isInstanceOf(JettyWebServer.class);
+			assertThat(server.timeConcurrent(10, "/test")).isBetween(Duration.ofMillis(1900), Duration.ofSeconds(10));
+			assertThat(server.rawExchange("/test?ms=1")).containsIgnoringCase("Connection: close");
+			assertThat(server.get("/thread").body()).startsWith("workerclass-sync-");
+		}
+	}
+
+	@Test
+	void threadOnJettyRunsWorkersTimesThreadsAtOnce() {
+		try (RunningServer server = RunningServer.start(JettyApp.class, "server.worker-class=thread",
+				"server.threads=2")) {
+			assertThat(server.timeConcurrent(10, "/test")).isBetween(Duration.ofMillis(990), Duration.ofMillis(1900));
+			assertThat(server.get("/thread").body()).startsWith("workerclass-thread-");
+		}
+	}
+
+	@Test
+	void virtualOnJettyRunsEachRequestOnAVirtualThread() {
+		try (RunningServer server = RunningServer.start(JettyApp.class, "server.worker-class=virtual")) {
+			assertThat(server.timeConcurrent(10, "/test")).isLessThan(Duration.ofMillis(900));
+			assertThat(server.get("/thread").body()).startsWith("workerclass-virtual-").endsWith(" virtual");
+		}
+	}
+
+}

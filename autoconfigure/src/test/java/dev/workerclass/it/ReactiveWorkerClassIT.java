@@ -1,0 +1,61 @@
+package dev.workerclass.it;
+
+import java.time.Duration;
+
+import dev.workerclass.netty.NettyWorkersCustomizer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.reactor.netty.NettyWebServer;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.web.server.reactive.context.ReactiveWebServerApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code reactive} on Reactor Netty, with Tomcat and Spring MVC on the class path too: the same
+ * controllers run as WebFlux handlers; blocking-style ones never touch an event loop.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class ReactiveWorkerClassIT {
+
+	@Test
+	void reactiveServesWebFluxFromNettyEvenWithTomcatPresent(CapturedOutput output) {
+		try (RunningServer server = RunningServer.start("server.worker-class=reactive", "server.workers=2")) {
+			assertThat(server.context()).isInstanceOf(ReactiveWebServerApplicationContext.class);
+			assertThat(server.webServer()).isInstanceOf(NettyWebServer.class);
+			assertThat(output)
+				.contains("Using worker class reactive (workers=2, worker-connections=1000, capacity=2000) on Netty");
+		}
+	}
+
+	@Test
+	void nonBlockingHandlersScaleOnTheEventLoop() {
+		try (RunningServer server = RunningServer.start("server.worker-class=tornado", "server.workers=1")) {
+			assertThat(server.timeConcurrent(10, "/test-async")).isLessThan(Duration.ofMillis(900));
+			assertThat(server.get("/thread-async").body()).startsWith(NettyWorkersCustomizer.LOOP_PREFIX);
+		}
+	}
+
+	@Test
+	void blockingHandlersRunOnTheOffloadPoolNeverOnAnEventLoop() {
+		try (RunningServer server = RunningServer.start("server.worker-class=reactive", "server.workers=1")) {
+			for (int i = 0; i < 20; i++) {
+				assertThat(server.get("/thread").body()).startsWith("workerclass-offload-").endsWith(" platform");
+			}
+			// Blocking handlers on the offload pool still serve concurrently while the single loop stays free.
+			assertThat(server.timeConcurrent(10, "/test")).isLessThan(Duration.ofMillis(900));
+		}
+	}
+
+	@Test
+	void reactiveAdmitsNoMoreThanWorkersTimesWorkerConnections() {
+		try (RunningServer server = RunningServer.start("server.worker-class=reactive", "server.workers=1",
+				"server.worker-connections=2")) {
+			assertThat(server.timeConcurrent(10, "/test-async")).isBetween(Duration.ofMillis(990),
+					Duration.ofMillis(1900));
+		}
+	}
+
+}

@@ -1,0 +1,121 @@
+package dev.workerclass.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A real server of the test app on a free loopback port, started the way a user's app starts
+ * (so the environment post-processor picks the web stack), and a real HTTP client against it.
+ */
+final class RunningServer implements AutoCloseable {
+
+	private final ConfigurableApplicationContext context;
+
+	private final HttpClient client = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(10))
+		.build();
+
+	private RunningServer(ConfigurableApplicationContext context) {
+		this.context = context;
+	}
+
+	static RunningServer start(Class<?> app, String... properties) {
+		String[] all = Stream.concat(Stream.of("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off"),
+				Stream.of(properties)).toArray(String[]::new);
+		return new RunningServer(new SpringApplicationBuilder(app).properties(all).run());
+	}
+
+	static RunningServer start(String... properties) {
+		return start(TestApp.class, properties);
+	}
+
+	ConfigurableApplicationContext context() {
+		return this.context;
+	}
+
+	WebServer webServer() {
+		return ((WebServerApplicationContext) this.context).getWebServer();
+	}
+
+	URI uri(String pathAndQuery) {
+		return URI.create("http://127.0.0.1:" + webServer().getPort() + pathAndQuery);
+	}
+
+	HttpResponse<String> get(String pathAndQuery) {
+		try {
+			return this.client.send(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(30)).build(),
+					HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Sends {@code count} requests at once, each on its own connection, and returns how long the
+	 * last one took to answer. Every answer must be 200 "hello".
+	 */
+	Duration timeConcurrent(int count, String pathAndQuery) {
+		get(pathAndQuery); // warm up: the first request pays for class loading and JIT
+		List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
+		long start = System.nanoTime();
+		for (int i = 0; i < count; i++) {
+			// A fresh client each: no connection can be shared, as with separate users.
+			HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+			replies.add(fresh.sendAsync(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(60)).build(),
+					HttpResponse.BodyHandlers.ofString()));
+		}
+		CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).join();
+		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+		for (CompletableFuture<HttpResponse<String>> reply : replies) {
+			assertThat(reply.join().statusCode()).isEqualTo(200);
+			assertThat(reply.join().body()).isEqualTo("hello");
+		}
+		return elapsed;
+	}
+
+	/** One request over a raw socket, returning the whole exchange as the server sent it, up to its close. */
+	String rawExchange(String pathAndQuery) throws IOException {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", webServer().getPort()), 10_000);
+			socket.setSoTimeout(10_000);
+			OutputStream out = socket.getOutputStream();
+			out.write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			InputStream in = socket.getInputStream();
+			// readAllBytes returns only when the server closes the connection (or times out).
+			return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+		}
+	}
+
+	@Override
+	public void close() {
+		this.context.close();
+	}
+
+}
