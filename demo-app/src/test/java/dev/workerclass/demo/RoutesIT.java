@@ -1,0 +1,49 @@
+package dev.workerclass.demo;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The demo serves the same bytes as the gunicorn peer ({@code shared/peers/peer_app.py}) under
+ * every worker class, so benchmarks compare like with like.
+ */
+class RoutesIT {
+
+	private final HttpClient client = HttpClient.newHttpClient();
+
+	@ParameterizedTest
+	@ValueSource(strings = { "sync", "thread", "virtual", "reactive" })
+	void everyRouteAnswersAsThePeerDoes(String workerClass) throws Exception {
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(DemoApplication.class)
+			.properties("server.port=0", "server.worker-class=" + workerClass, "server.workers=2")
+			.run()) {
+			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+			assertThat(get(port, "/test?ms=10")).isEqualTo("hello");
+			assertThat(get(port, "/test-async?ms=10")).isEqualTo("hello");
+			assertThat(get(port, "/todos")).hasSize(145).startsWith("[{\"id\":1,\"title\":\"write peer app\",\"done\":true}");
+			assertThat(get(port, "/static")).hasSize(4631).contains("<p>Lorem ipsum");
+			// The peer's digest: SHA-256 chained 20 times over the same 64 KiB buffer.
+			assertThat(get(port, "/cpu")).isEqualTo("6c0519b06bc43e47a249fcf0bf8b08430c614ce4f45238d1d600b316a0a63c83");
+		}
+	}
+
+	private String get(int port, String path) throws Exception {
+		HttpResponse<String> response = this.client.send(
+				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		return response.body();
+	}
+
+}
