@@ -68,8 +68,9 @@ public final class WorkerClassAutoConfiguration {
 		Workers workers(WorkerSettings settings) {
 			if (!settings.workerClass().isServlet()) {
 				throw new InvalidWorkerSettingException("server.worker-class", settings.workerClass().canonicalName(),
-						"a servlet class (sync, thread, virtual) in a servlet application: the reactive class needs"
-								+ " spring-boot-starter-webflux (Spring WebFlux and Reactor Netty) on the class path");
+						"a servlet class (sync, thread, virtual) in a servlet application: the reactive class runs"
+								+ " Spring WebFlux on Reactor Netty, so it needs spring-boot-starter-webflux on the class"
+								+ " path and spring.main.web-application-type unset (or reactive)");
 			}
 			return Workers.create(settings);
 		}
@@ -110,7 +111,7 @@ public final class WorkerClassAutoConfiguration {
 			if (settings.workerClass().isServlet()) {
 				throw new InvalidWorkerSettingException("server.worker-class", settings.workerClass().canonicalName(),
 						"reactive in a reactive application: the servlet classes need spring-boot-starter-web"
-								+ " on the class path");
+								+ " on the class path and spring.main.web-application-type unset (or servlet)");
 			}
 			return (ReactiveWorkers) Workers.create(settings);
 		}

@@ -22,7 +22,7 @@ class WorkerPropertyBindFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 			"server.workers", "a whole number from 1 to " + WorkerSettings.MAX_WORKERS,
 			"server.threads", "a whole number from 1 to " + WorkerSettings.MAX_PER_WORKER,
 			"server.worker-connections", "a whole number from 1 to " + WorkerSettings.MAX_PER_WORKER,
-			"server.backlog", "a whole number from 0 to 65535",
+			"server.backlog", "a whole number from 1 to 65535",
 			"server.keep-alive", "a duration, e.g. 5s or 500ms",
 			"server.graceful-timeout", "a duration, e.g. 30s");
 
