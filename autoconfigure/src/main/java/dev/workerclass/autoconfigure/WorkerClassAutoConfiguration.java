@@ -1,14 +1,19 @@
 package dev.workerclass.autoconfigure;
 
+import java.util.List;
+
 import dev.workerclass.jetty.JettyWorkersCustomizer;
 import dev.workerclass.netty.NettyWorkersCustomizer;
+import dev.workerclass.servlet.WorkersServletFilter;
 import dev.workerclass.tomcat.TomcatWorkersCustomizer;
 import dev.workerclass.webflux.BlockingOffloadConfigurer;
 import dev.workerclass.webflux.WorkersWebFilter;
+import dev.workerclass.workers.ControlPlane;
 import dev.workerclass.workers.InvalidWorkerSettingException;
 import dev.workerclass.workers.ReactiveWorkers;
 import dev.workerclass.workers.WorkerSettings;
 import dev.workerclass.workers.Workers;
+import jakarta.servlet.DispatcherType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -23,14 +28,17 @@ import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.web.server.reactive.ReactiveWebServerFactory;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
  * Switches request handling to the class named by {@code server.worker-class}: builds the
- * {@link Workers} and hands them to the engine Spring Boot runs (Tomcat or Jetty for the servlet
- * classes, Reactor Netty for {@code reactive}).
+ * {@link Workers} and puts them between the engine Spring Boot runs (Tomcat or Jetty for the
+ * servlet classes, Reactor Netty for {@code reactive}) and the application.
  */
 @AutoConfiguration(beforeName = {
 		"org.springframework.boot.reactor.netty.autoconfigure.NettyReactiveWebServerAutoConfiguration",
@@ -59,6 +67,24 @@ public final class WorkerClassAutoConfiguration {
 		return new WorkerClassStartupLogger(settings);
 	}
 
+	/**
+	 * The actuator's paths on the application port, served outside the worker slots. None when
+	 * actuator is absent or has a port of its own.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	ControlPlane workersControlPlane(Environment environment) {
+		boolean actuator = ClassUtils.isPresent("org.springframework.boot.actuate.endpoint.annotation.Endpoint",
+				getClass().getClassLoader());
+		String managementPort = environment.getProperty("management.server.port");
+		boolean ownPort = managementPort != null
+				&& !managementPort.equals(environment.getProperty("server.port", "8080"));
+		if (!actuator || ownPort) {
+			return ControlPlane.none();
+		}
+		return new ControlPlane(List.of(environment.getProperty("management.endpoints.web.base-path", "/actuator")));
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnWebApplication(type = Type.SERVLET)
 	static class ServletWorkersConfiguration {
@@ -73,6 +99,16 @@ public final class WorkerClassAutoConfiguration {
 								+ " path and spring.main.web-application-type unset (or reactive)");
 			}
 			return Workers.create(settings);
+		}
+
+		@Bean
+		FilterRegistrationBean<WorkersServletFilter> workersServletFilter(Workers workers, ControlPlane controlPlane) {
+			FilterRegistrationBean<WorkersServletFilter> registration = new FilterRegistrationBean<>(
+					new WorkersServletFilter(workers, controlPlane));
+			registration.setName("workersServletFilter");
+			registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+			registration.setDispatcherTypes(DispatcherType.REQUEST);
+			return registration;
 		}
 
 		@Configuration(proxyBeanMethods = false)
@@ -117,8 +153,8 @@ public final class WorkerClassAutoConfiguration {
 		}
 
 		@Bean
-		WorkersWebFilter workersWebFilter(ReactiveWorkers workers) {
-			return new WorkersWebFilter(workers);
+		WorkersWebFilter workersWebFilter(ReactiveWorkers workers, ControlPlane controlPlane) {
+			return new WorkersWebFilter(workers, controlPlane);
 		}
 
 		@Bean
@@ -136,8 +172,8 @@ public final class WorkerClassAutoConfiguration {
 		static class NettyConfiguration {
 
 			@Bean
-			NettyWorkersCustomizer nettyWorkersCustomizer(WorkerSettings settings) {
-				return new NettyWorkersCustomizer(settings);
+			NettyWorkersCustomizer nettyWorkersCustomizer(ReactiveWorkers workers) {
+				return new NettyWorkersCustomizer(workers);
 			}
 
 			@Bean

@@ -51,6 +51,18 @@ public class WorkerClassProperties {
 	private Duration gracefulTimeout;
 
 	/**
+	 * The most workers a runtime resize (the workers endpoint, ttin) may set. Default: 4 x
+	 * server.workers, and at least 16.
+	 */
+	private Integer maxWorkers;
+
+	/**
+	 * Requests allowed to wait for a free worker; beyond it a request gets 503 with Retry-After at
+	 * once. Default: 10 x the capacity, and at least 100.
+	 */
+	private Integer maxQueued;
+
+	/**
 	 * Validates the values and applies the defaults of the chosen class.
 	 * @param virtualThreadsEnabled whether {@code spring.threads.virtual.enabled} is true, which
 	 * makes virtual the default class, so that adding the starter changes nothing
@@ -61,7 +73,23 @@ public class WorkerClassProperties {
 			className = WorkerClass.VIRTUAL.canonicalName();
 		}
 		return WorkerSettings.resolve(className, this.workers, this.threads, this.workerConnections, this.backlog,
-				this.keepAlive, this.gracefulTimeout, cores);
+				this.keepAlive, this.gracefulTimeout, this.maxWorkers, this.maxQueued, cores);
+	}
+
+	public Integer getMaxWorkers() {
+		return this.maxWorkers;
+	}
+
+	public void setMaxWorkers(Integer maxWorkers) {
+		this.maxWorkers = maxWorkers;
+	}
+
+	public Integer getMaxQueued() {
+		return this.maxQueued;
+	}
+
+	public void setMaxQueued(Integer maxQueued) {
+		this.maxQueued = maxQueued;
 	}
 
 	public String getWorkerClass() {

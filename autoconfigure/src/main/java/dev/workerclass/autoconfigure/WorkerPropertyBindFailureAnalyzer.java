@@ -23,6 +23,8 @@ class WorkerPropertyBindFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 			"server.threads", "a whole number from 1 to " + WorkerSettings.MAX_PER_WORKER,
 			"server.worker-connections", "a whole number from 1 to " + WorkerSettings.MAX_PER_WORKER,
 			"server.backlog", "a whole number from 1 to 65535",
+			"server.max-workers", "a whole number from 1 to " + WorkerSettings.MAX_WORKERS,
+			"server.max-queued", "a whole number from 0 to " + WorkerSettings.MAX_CAPACITY,
 			"server.keep-alive", "a duration, e.g. 5s or 500ms",
 			"server.graceful-timeout", "a duration, e.g. 30s");
 

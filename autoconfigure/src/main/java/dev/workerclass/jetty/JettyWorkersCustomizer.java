@@ -8,6 +8,7 @@ import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -17,9 +18,9 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.core.Ordered;
 
 /**
- * Runs Jetty's request handling on the {@link Workers}. Jetty's own small thread pool keeps its
- * acceptors and selectors; every task Jetty would block on (a request) goes to the executor it
- * knows as the "virtual threads executor", which is ours whatever the class.
+ * Runs Jetty's request handling on the workers' container executor. Jetty's own small thread pool
+ * keeps its acceptors and selectors; every task Jetty would block on (a request) goes to the
+ * executor it knows as the "virtual threads executor", which is ours whatever the class.
  */
 public class JettyWorkersCustomizer implements WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory>, Ordered {
 
@@ -37,15 +38,18 @@ public class JettyWorkersCustomizer implements WebServerFactoryCustomizer<Config
 		WorkerSettings settings = this.workers.settings();
 		QueuedThreadPool engineThreads = new QueuedThreadPool(ENGINE_THREADS, 4);
 		engineThreads.setName("jetty-engine");
-		engineThreads.setVirtualThreadsExecutor(this.workers);
+		engineThreads.setVirtualThreadsExecutor(this.workers.containerExecutor());
 		factory.setThreadPool(engineThreads);
-		if (settings.workerClass() == WorkerClass.SYNC) {
-			factory.setMaxConnections(settings.workers());
-		}
 		factory.addServerCustomizers((server) -> customize(server, settings));
 	}
 
 	private void customize(Server server, WorkerSettings settings) {
+		if (settings.workerClass() == WorkerClass.SYNC) {
+			// As on Tomcat: connections beyond workers, line and control plane wait in the backlog.
+			NetworkConnectionLimit limit = new NetworkConnectionLimit(settings.connectionLimit(), server);
+			server.addBean(limit);
+			this.workers.onResize((resized) -> limit.setMaxNetworkConnectionCount(resized.connectionLimit()));
+		}
 		for (Connector connector : server.getConnectors()) {
 			if (connector instanceof ServerConnector serverConnector) {
 				if (settings.backlog() != null) {

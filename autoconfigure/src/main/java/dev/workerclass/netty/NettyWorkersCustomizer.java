@@ -1,30 +1,30 @@
 package dev.workerclass.netty;
 
+import java.time.Duration;
+
 import dev.workerclass.workers.WorkerSettings;
+import dev.workerclass.workers.Workers;
 import io.netty.channel.ChannelOption;
 import reactor.netty.http.server.HttpServer;
-import reactor.netty.resources.LoopResources;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 
 /**
- * Runs the Reactor Netty server on its own event loops, one per worker, apart from the loops
- * Spring's WebClient shares: {@code workers} means event loops here, as in gunicorn's async
- * workers.
+ * Runs the Reactor Netty server on the workers' own event loops, one per worker, apart from the
+ * loops Spring's WebClient shares, and follows a resize: {@code workers} means event loops here,
+ * as in gunicorn's async workers.
  */
 public class NettyWorkersCustomizer implements NettyServerCustomizer, DisposableBean {
 
-	/** Prefix of the event-loop thread names. */
-	public static final String LOOP_PREFIX = "workerclass-loop";
-
 	private final WorkerSettings settings;
 
-	private final LoopResources loops;
+	private final ResizableEventLoops loops;
 
-	public NettyWorkersCustomizer(WorkerSettings settings) {
-		this.settings = settings;
-		this.loops = LoopResources.create(LOOP_PREFIX, settings.workers(), true);
+	public NettyWorkersCustomizer(Workers workers) {
+		this.settings = workers.settings();
+		this.loops = new ResizableEventLoops(this.settings.workers(), this.settings.maxWorkers());
+		workers.onResize((resized) -> this.loops.setActiveLoops(resized.workers()));
 	}
 
 	@Override
@@ -39,9 +39,15 @@ public class NettyWorkersCustomizer implements NettyServerCustomizer, Disposable
 		return customized;
 	}
 
+	/** The loops the server runs on. */
+	public ResizableEventLoops loops() {
+		return this.loops;
+	}
+
 	@Override
 	public void destroy() {
-		this.loops.disposeLater().block();
+		// The web server has already stopped (gracefully, if configured) by the time beans are destroyed.
+		this.loops.disposeLater(Duration.ofMillis(100), Duration.ofSeconds(5)).block();
 	}
 
 }

@@ -12,8 +12,7 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.core.Ordered;
 
 /**
- * Hands Tomcat the {@link Workers} as its request executor and shapes the connector after the
- * worker class.
+ * Hands Tomcat the workers' container executor and shapes the connector after the worker class.
  * <p>
  * Applied as a connector customizer, because Tomcat runs those after every protocol-handler
  * customizer: Spring Boot's own (for {@code server.tomcat.threads.*} or
@@ -38,24 +37,33 @@ public class TomcatWorkersCustomizer implements WebServerFactoryCustomizer<Confi
 			return;
 		}
 		WorkerSettings settings = this.workers.settings();
-		protocol.setExecutor(this.workers);
+		protocol.setExecutor(this.workers.containerExecutor());
 		if (settings.workerClass() == WorkerClass.SYNC) {
-			// A sync worker holds its connection for exactly one request, and a worker that is
-			// busy accepts nothing: the rest wait in the kernel's backlog, as with gunicorn.
-			protocol.setMaxConnections(settings.workers());
+			// A sync worker holds its connection for exactly one request. Connections beyond the
+			// workers, their line and the control plane's few are not accepted: they wait in the
+			// kernel's backlog, as in front of gunicorn.
+			protocol.setMaxConnections(settings.connectionLimit());
+			this.workers.onResize((resized) -> protocol.setMaxConnections(resized.connectionLimit()));
 			if (protocol instanceof AbstractHttp11Protocol<?> http11) {
 				http11.setMaxKeepAliveRequests(1);
 			}
 		}
-		else if (protocol.getMaxConnections() != -1 && protocol.getMaxConnections() < settings.capacity()) {
-			// Capacity cannot be reached with fewer connections than requests in flight.
-			protocol.setMaxConnections(settings.capacity());
+		else {
+			raiseMaxConnections(protocol, settings);
+			this.workers.onResize((resized) -> raiseMaxConnections(protocol, resized));
 		}
 		if (settings.backlog() != null) {
 			protocol.setAcceptCount(settings.backlog());
 		}
 		if (settings.keepAlive() != null) {
 			protocol.setKeepAliveTimeout((int) settings.keepAlive().toMillis());
+		}
+	}
+
+	// Capacity and line cannot fill with fewer connections; a higher limit set by the user stays.
+	private static void raiseMaxConnections(AbstractProtocol<?> protocol, WorkerSettings settings) {
+		if (protocol.getMaxConnections() != -1 && protocol.getMaxConnections() < settings.connectionLimit()) {
+			protocol.setMaxConnections(settings.connectionLimit());
 		}
 	}
 

@@ -1,12 +1,19 @@
 package dev.workerclass.webflux;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.workerclass.workers.ControlPlane;
+import dev.workerclass.workers.Overload;
 import dev.workerclass.workers.WorkerSlots;
 import dev.workerclass.workers.Workers;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -14,30 +21,51 @@ import org.springframework.web.server.WebFilterChain;
 /**
  * Admission for event-loop engines: each request takes a worker slot before it reaches the
  * application and gives it back when it ends, whether it completes, fails or the client goes away.
- * Requests beyond capacity wait for a slot without holding a thread.
+ * Requests beyond capacity wait for a slot without holding a thread; beyond the line's bound they
+ * get 503 at once. Control-plane requests pass straight through.
  */
 public class WorkersWebFilter implements WebFilter, Ordered {
 
 	private final Workers workers;
 
-	public WorkersWebFilter(Workers workers) {
+	private final ControlPlane controlPlane;
+
+	public WorkersWebFilter(Workers workers, ControlPlane controlPlane) {
 		this.workers = workers;
+		this.controlPlane = controlPlane;
 	}
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		if (this.controlPlane.matches(exchange.getRequest().getPath().pathWithinApplication().value())) {
+			return chain.filter(exchange);
+		}
 		AtomicReference<WorkerSlots.Ticket> ticket = new AtomicReference<>();
-		Mono<Void> admitted = Mono.create((sink) -> {
-			ticket.set(this.workers.admit(sink::success));
-			// A cancelled wait leaves the line; a cancelled request gives its slot back below.
-			sink.onCancel(() -> ticket.get().release());
-		});
-		return admitted.then(Mono.defer(() -> chain.filter(exchange))).doFinally((signal) -> {
-			WorkerSlots.Ticket held = ticket.get();
-			if (held != null) {
-				held.release();
+		Mono<Boolean> admitted = Mono.create((sink) -> {
+			WorkerSlots.Ticket claim = this.workers.admit(() -> sink.success(true));
+			ticket.set(claim);
+			if (claim.isRejected()) {
+				sink.success(false);
 			}
+			// A cancelled wait leaves the line; a cancelled request gives its slot back below.
+			sink.onCancel(claim::release);
 		});
+		return admitted.flatMap((served) -> served ? chain.filter(exchange) : refuse(exchange.getResponse()))
+			.doFinally((signal) -> {
+				WorkerSlots.Ticket held = ticket.get();
+				if (held != null) {
+					held.release();
+				}
+			});
+	}
+
+	private Mono<Void> refuse(ServerHttpResponse response) {
+		response.setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
+		response.getHeaders().set("Retry-After", Overload.RETRY_AFTER_SECONDS);
+		response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+		byte[] body = Overload.queueFullBody(this.workers.snapshot()).getBytes(StandardCharsets.UTF_8);
+		DataBuffer buffer = response.bufferFactory().wrap(body);
+		return response.writeWith(Mono.just(buffer));
 	}
 
 	@Override

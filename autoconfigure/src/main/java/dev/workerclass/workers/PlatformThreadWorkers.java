@@ -1,6 +1,8 @@
 package dev.workerclass.workers;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -8,16 +10,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Workers whose slots are platform threads, one per slot: what {@link SyncWorkers} and
- * {@link ThreadWorkers} share. The slots already bound the work in flight, so the pool's queue
- * only ever holds a request for the instant between one request releasing its thread and the
- * thread picking up the next.
+ * {@link ThreadWorkers} share. The container thread that read the request hands the handler to a
+ * pool thread and waits (cheaply: it is virtual). The slots already bound the work in flight, so
+ * the pool's queue only ever holds a handler for the instant between one request releasing its
+ * thread and the thread picking up the next.
  */
 abstract class PlatformThreadWorkers extends Workers {
 
 	private final ThreadPoolExecutor pool;
 
 	PlatformThreadWorkers(WorkerSettings settings, String threadNamePrefix) {
-		super(settings);
+		super(settings, "workerclass-io-");
 		int capacity = settings.capacity();
 		ThreadFactory threads = Thread.ofPlatform().name(threadNamePrefix, 1).daemon(false).factory();
 		this.pool = new ThreadPoolExecutor(capacity, capacity, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -25,12 +28,40 @@ abstract class PlatformThreadWorkers extends Workers {
 	}
 
 	@Override
-	protected void dispatch(Runnable admitted) {
-		this.pool.execute(admitted);
+	protected void runHandler(Handler handler) throws Exception {
+		ClassLoader containerClassLoader = Thread.currentThread().getContextClassLoader();
+		FutureTask<Void> task = new FutureTask<>(() -> {
+			Thread worker = Thread.currentThread();
+			ClassLoader own = worker.getContextClassLoader();
+			worker.setContextClassLoader(containerClassLoader);
+			try {
+				handler.handle();
+				return null;
+			}
+			finally {
+				worker.setContextClassLoader(own);
+			}
+		});
+		this.pool.execute(task);
+		try {
+			task.get();
+		}
+		catch (InterruptedException ex) {
+			task.cancel(true);
+			throw ex;
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			if (cause instanceof Exception exception) {
+				throw exception;
+			}
+			throw (Error) cause;
+		}
 	}
 
 	@Override
-	protected void capacityChanged(int capacity) {
+	protected void sizesChanged(WorkerSettings settings) {
+		int capacity = settings.capacity();
 		// Order matters: core may never exceed max.
 		if (capacity > this.pool.getMaximumPoolSize()) {
 			this.pool.setMaximumPoolSize(capacity);

@@ -23,7 +23,8 @@ public final class ReactiveWorkers extends Workers {
 	private final ThreadPoolExecutor offload;
 
 	public ReactiveWorkers(WorkerSettings settings) {
-		super(settings);
+		// The engine runs its own loops; container threads serve only servlet engines.
+		super(settings, "workerclass-io-");
 		this.offload = new ThreadPoolExecutor(DEFAULT_OFFLOAD_THREADS, DEFAULT_OFFLOAD_THREADS, 60, TimeUnit.SECONDS,
 				new LinkedBlockingQueue<>(), Thread.ofPlatform().name("workerclass-offload-", 1).factory());
 		this.offload.allowCoreThreadTimeOut(true);
@@ -47,12 +48,6 @@ public final class ReactiveWorkers extends Workers {
 	/** Size of the offload pool. */
 	public int offloadThreads() {
 		return this.offload.getMaximumPoolSize();
-	}
-
-	@Override
-	protected void dispatch(Runnable admitted) {
-		// The engine already runs the request on its loop; admission only gates it.
-		admitted.run();
 	}
 
 	@Override

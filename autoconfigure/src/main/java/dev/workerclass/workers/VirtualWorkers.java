@@ -1,25 +1,19 @@
 package dev.workerclass.workers;
 
 import java.time.Duration;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
  * gunicorn's {@code gevent}/{@code eventlet} ({@code async}): one virtual thread per request, at
  * most {@code workers × worker-connections} at once. Handlers keep their blocking style; a
  * blocking call unmounts the virtual thread and frees its carrier, as a greenlet yields to the hub.
+ * The container's threads are the workers here: the virtual thread that reads a request also
+ * runs its handler, with no hand-off.
  */
 public final class VirtualWorkers extends Workers {
 
-	private final ThreadFactory threads = Thread.ofVirtual().name("workerclass-virtual-", 1).factory();
-
 	public VirtualWorkers(WorkerSettings settings) {
-		super(settings);
-	}
-
-	@Override
-	protected void dispatch(Runnable admitted) {
-		this.threads.newThread(admitted).start();
+		super(settings, "workerclass-virtual-");
 	}
 
 	@Override

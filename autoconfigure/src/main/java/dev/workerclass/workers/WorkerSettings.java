@@ -16,10 +16,12 @@ import java.util.List;
  * @param backlog TCP accept backlog, or {@code null} for the engine's default
  * @param keepAlive idle keep-alive timeout, or {@code null} for the engine's default
  * @param gracefulTimeout how long shutdown waits for requests in flight, or {@code null} for Boot's default
+ * @param maxWorkers the most workers a runtime resize may set
+ * @param maxQueuedSetting requests allowed to wait for a slot, or {@code null} to derive it from the capacity
  * @param ignored settings that were given but do not apply to this class, as {@code name=value}
  */
 public record WorkerSettings(WorkerClass workerClass, int workers, int threads, int workerConnections, Integer backlog,
-		Duration keepAlive, Duration gracefulTimeout, List<String> ignored) {
+		Duration keepAlive, Duration gracefulTimeout, int maxWorkers, Integer maxQueuedSetting, List<String> ignored) {
 
 	/** Upper bound for {@code server.workers}: beyond it a typo is likelier than intent. */
 	public static final int MAX_WORKERS = 10_000;
@@ -41,7 +43,8 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 	 * @throws InvalidWorkerSettingException naming the first property that is out of range
 	 */
 	public static WorkerSettings resolve(String workerClassName, Integer workers, Integer threads,
-			Integer workerConnections, Integer backlog, Duration keepAlive, Duration gracefulTimeout, int cores) {
+			Integer workerConnections, Integer backlog, Duration keepAlive, Duration gracefulTimeout, Integer maxWorkers,
+			Integer maxQueued, int cores) {
 		WorkerClass workerClass = (workerClassName != null) ? WorkerClass.parse(workerClassName) : WorkerClass.DEFAULT;
 		int resolvedWorkers = checkRange("server.workers", workers, workerClass.defaultWorkers(cores), 1, MAX_WORKERS);
 		int resolvedThreads = checkRange("server.threads", threads, workerClass.defaultThreads(), 1, MAX_PER_WORKER);
@@ -49,6 +52,15 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 				workerClass.defaultWorkerConnections(), 1, MAX_PER_WORKER);
 		if (backlog != null) {
 			checkRange("server.backlog", backlog, 0, 1, 65_535);
+		}
+		int resolvedMaxWorkers = checkRange("server.max-workers", maxWorkers, defaultMaxWorkers(resolvedWorkers), 1,
+				MAX_WORKERS);
+		if (resolvedMaxWorkers < resolvedWorkers) {
+			throw new InvalidWorkerSettingException("server.max-workers", resolvedMaxWorkers,
+					"a whole number of at least server.workers (" + resolvedWorkers + ")");
+		}
+		if (maxQueued != null) {
+			checkRange("server.max-queued", maxQueued, 0, 0, MAX_CAPACITY);
 		}
 		checkNotNegative("server.keep-alive", keepAlive);
 		checkNotNegative("server.graceful-timeout", gracefulTimeout);
@@ -60,13 +72,81 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 			ignored.add("server.worker-connections=" + workerConnections);
 		}
 		WorkerSettings settings = new WorkerSettings(workerClass, resolvedWorkers, resolvedThreads, resolvedConnections,
-				backlog, keepAlive, gracefulTimeout, ignored);
-		if (settings.capacityOf(resolvedWorkers) > MAX_CAPACITY) {
-			String perWorker = workerClass.usesThreads() ? "server.threads" : "server.worker-connections";
-			throw new InvalidWorkerSettingException("server.workers", resolvedWorkers,
-					"a value whose product with " + perWorker + " is at most " + MAX_CAPACITY);
-		}
+				backlog, keepAlive, gracefulTimeout, resolvedMaxWorkers, maxQueued, ignored);
+		settings.checkCapacity("server.workers", resolvedWorkers);
 		return settings;
+	}
+
+	/**
+	 * Connections an engine accepts beyond the slots and their line, so that a control-plane
+	 * request can still get in when both are full; a regular request that takes one gets 503.
+	 */
+	public static final int CONTROL_CONNECTIONS = 8;
+
+	/**
+	 * Connections the engine should accept: capacity, line and the control plane's few. For sync
+	 * this is the limit, so the rest wait in the kernel's backlog as in front of gunicorn; for the
+	 * other classes it is a floor under the engine's own limit.
+	 */
+	public int connectionLimit() {
+		return (int) Math.min(Integer.MAX_VALUE, (long) capacity() + maxQueued() + CONTROL_CONNECTIONS);
+	}
+
+	/** Default {@code server.max-workers}: room to grow fourfold, and at least 16. */
+	public static int defaultMaxWorkers(int workers) {
+		return Math.max(16, (int) Math.min(MAX_WORKERS, 4L * workers));
+	}
+
+	/**
+	 * Requests allowed to wait for a slot: {@code server.max-queued}, or by default ten times the
+	 * capacity and at least 100. Beyond it a request is refused at once (503) rather than left to hang.
+	 */
+	public int maxQueued() {
+		if (this.maxQueuedSetting != null) {
+			return this.maxQueuedSetting;
+		}
+		return (int) Math.min(MAX_CAPACITY, Math.max(100, 10L * capacity()));
+	}
+
+	/**
+	 * New sizes for a running server, validated as at start-up: {@code workers} up to
+	 * {@code max-workers}, a per-worker size only where the class has one. {@code null} keeps a size.
+	 * @param names how the caller calls the three sizes, for messages (e.g. {@code workers}, {@code threads}, {@code workerConnections})
+	 * @throws InvalidWorkerSettingException naming the first size out of range
+	 */
+	public WorkerSettings resized(Integer workers, Integer threads, Integer workerConnections, String... names) {
+		int newWorkers = this.workers;
+		if (workers != null) {
+			newWorkers = checkRange(names[0], workers, this.workers, 1, this.maxWorkers);
+		}
+		int newThreads = this.threads;
+		if (threads != null) {
+			if (!this.workerClass.usesThreads()) {
+				throw new InvalidWorkerSettingException(names[1], threads,
+						"no value: " + names[1] + " applies to the thread class only, not " + this.workerClass.canonicalName());
+			}
+			newThreads = checkRange(names[1], threads, this.threads, 1, MAX_PER_WORKER);
+		}
+		int newConnections = this.workerConnections;
+		if (workerConnections != null) {
+			if (!this.workerClass.usesWorkerConnections()) {
+				throw new InvalidWorkerSettingException(names[2], workerConnections, "no value: " + names[2]
+						+ " applies to the virtual and reactive classes only, not " + this.workerClass.canonicalName());
+			}
+			newConnections = checkRange(names[2], workerConnections, this.workerConnections, 1, MAX_PER_WORKER);
+		}
+		WorkerSettings resized = new WorkerSettings(this.workerClass, newWorkers, newThreads, newConnections,
+				this.backlog, this.keepAlive, this.gracefulTimeout, this.maxWorkers, this.maxQueuedSetting,
+				this.ignored);
+		resized.checkCapacity(names[0], newWorkers);
+		return resized;
+	}
+
+	private void checkCapacity(String property, int workers) {
+		if (capacityOf(workers) > MAX_CAPACITY) {
+			throw new InvalidWorkerSettingException(property, workers, "a value that keeps the capacity (here "
+					+ capacityOf(workers) + ") at most " + MAX_CAPACITY);
+		}
 	}
 
 	/** Requests this configuration serves at once: workers, workers × threads, or workers × worker-connections. */
@@ -81,12 +161,6 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 			case THREAD -> (long) workers * this.threads;
 			case VIRTUAL, REACTIVE -> (long) workers * this.workerConnections;
 		};
-	}
-
-	/** The same settings with another number of workers (already validated by the caller). */
-	public WorkerSettings withWorkers(int workers) {
-		return new WorkerSettings(this.workerClass, workers, this.threads, this.workerConnections, this.backlog,
-				this.keepAlive, this.gracefulTimeout, this.ignored);
 	}
 
 	/** What gunicorn's "Using worker: gevent" says, with the sizes: {@code virtual (workers=1, worker-connections=1000, capacity=1000)}. */

@@ -15,6 +15,8 @@ import java.util.function.Consumer;
  * <p>
  * The limit may change at any time: growing hands the new slots to waiting requests at once;
  * shrinking takes no slot away from a request that holds one, it only admits fewer from then on.
+ * The line is bounded: a request that finds it full is {@linkplain Ticket#isRejected() rejected}
+ * at once, so that overload gets a fast, honest answer instead of a hang.
  */
 public final class WorkerSlots {
 
@@ -24,20 +26,30 @@ public final class WorkerSlots {
 
 	private final LongAdder completed = new LongAdder();
 
+	private final LongAdder rejected = new LongAdder();
+
 	private int limit;
+
+	private int maxQueued;
 
 	private int busy;
 
-	public WorkerSlots(int limit) {
+	/**
+	 * @param limit slots
+	 * @param maxQueued requests that may wait for a slot; one more is rejected
+	 */
+	public WorkerSlots(int limit, int maxQueued) {
 		checkLimit(limit);
 		this.limit = limit;
+		this.maxQueued = Math.max(0, maxQueued);
 	}
 
 	/**
 	 * Asks for a slot. {@code onGranted} runs once the slot is held: at once, on the calling
 	 * thread, when one is free; otherwise later, on the thread that frees one. Either way it runs
 	 * outside any lock.
-	 * @return the ticket, to {@link Ticket#release() release} the slot (or leave the line) when the request ends
+	 * @return the ticket, to {@link Ticket#release() release} the slot (or leave the line) when the
+	 * request ends; or a {@linkplain Ticket#isRejected() rejected} one, whose {@code onGranted} never runs
 	 */
 	public Ticket acquire(Consumer<Ticket> onGranted) {
 		Ticket ticket = new Ticket(onGranted);
@@ -49,8 +61,12 @@ public final class WorkerSlots {
 				this.busy++;
 				ticket.state.set(Ticket.GRANTED);
 			}
-			else {
+			else if (this.waiting.size() < this.maxQueued) {
 				this.waiting.addLast(ticket);
+			}
+			else {
+				ticket.state.set(Ticket.REJECTED);
+				this.rejected.increment();
 			}
 		}
 		finally {
@@ -75,6 +91,27 @@ public final class WorkerSlots {
 			this.lock.unlock();
 		}
 		admitted.forEach(Ticket::granted);
+	}
+
+	/** Changes how many requests may wait; those already waiting keep their place. */
+	public void setMaxQueued(int maxQueued) {
+		this.lock.lock();
+		try {
+			this.maxQueued = Math.max(0, maxQueued);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	public int maxQueued() {
+		this.lock.lock();
+		try {
+			return this.maxQueued;
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	public int limit() {
@@ -114,6 +151,11 @@ public final class WorkerSlots {
 		return this.completed.sum();
 	}
 
+	/** Requests turned away because the line was full, since start. */
+	public long rejected() {
+		return this.rejected.sum();
+	}
+
 	private void release(Ticket ticket, boolean wasGranted) {
 		List<Ticket> admitted;
 		this.lock.lock();
@@ -151,7 +193,7 @@ public final class WorkerSlots {
 		}
 	}
 
-	/** One request's claim on a slot: waiting, holding one, or done. */
+	/** One request's claim on a slot: waiting, holding one, rejected, or done. */
 	public final class Ticket {
 
 		private static final int WAITING = 0;
@@ -159,6 +201,8 @@ public final class WorkerSlots {
 		private static final int GRANTED = 1;
 
 		private static final int DONE = 2;
+
+		private static final int REJECTED = 3;
 
 		private final AtomicInteger state = new AtomicInteger(WAITING);
 
@@ -173,6 +217,11 @@ public final class WorkerSlots {
 			return this.state.get() == GRANTED;
 		}
 
+		/** Whether the line was full when this ticket asked: it never gets a slot and needs no release. */
+		public boolean isRejected() {
+			return this.state.get() == REJECTED;
+		}
+
 		/**
 		 * Ends the request: gives the slot back, or leaves the line if it was still waiting
 		 * (its {@code onGranted} then never runs). Safe to call more than once; only the first counts.
@@ -182,12 +231,15 @@ public final class WorkerSlots {
 			int previous;
 			try {
 				// Under the lock, so a grant cannot slip in between reading and ending the state.
-				previous = this.state.getAndSet(DONE);
+				previous = this.state.get();
+				if (previous == WAITING || previous == GRANTED) {
+					this.state.set(DONE);
+				}
 			}
 			finally {
 				WorkerSlots.this.lock.unlock();
 			}
-			if (previous != DONE) {
+			if (previous == WAITING || previous == GRANTED) {
 				WorkerSlots.this.release(this, previous == GRANTED);
 			}
 		}

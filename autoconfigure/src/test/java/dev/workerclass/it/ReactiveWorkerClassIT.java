@@ -2,7 +2,7 @@ package dev.workerclass.it;
 
 import java.time.Duration;
 
-import dev.workerclass.netty.NettyWorkersCustomizer;
+import dev.workerclass.netty.ResizableEventLoops;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,7 +34,7 @@ class ReactiveWorkerClassIT {
 	void nonBlockingHandlersScaleOnTheEventLoop() {
 		try (RunningServer server = RunningServer.start("server.worker-class=tornado", "server.workers=1")) {
 			assertThat(server.timeConcurrent(10, "/test-async")).isLessThan(Duration.ofMillis(900));
-			assertThat(server.get("/thread-async").body()).startsWith(NettyWorkersCustomizer.LOOP_PREFIX);
+			assertThat(server.get("/thread-async").body()).startsWith(ResizableEventLoops.THREAD_PREFIX);
 		}
 	}
 

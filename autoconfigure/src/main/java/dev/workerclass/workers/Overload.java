@@ -1,0 +1,25 @@
+package dev.workerclass.workers;
+
+/**
+ * What a request refused for overload gets: 503 with {@code Retry-After}, at once, and a short
+ * JSON reason, the same from every engine.
+ */
+public final class Overload {
+
+	/** HTTP status of a refused request. */
+	public static final int STATUS = 503;
+
+	/** Seconds a client is told to wait before retrying. */
+	public static final String RETRY_AFTER_SECONDS = "1";
+
+	private Overload() {
+	}
+
+	/** The response body for a request refused because the line in front of the workers was full. */
+	public static String queueFullBody(WorkersSnapshot snapshot) {
+		return "{\"status\":503,\"error\":\"Service Unavailable\",\"reason\":\"all " + snapshot.capacity()
+				+ " worker slots are busy and " + snapshot.queued() + " requests are already waiting"
+				+ " (server.max-queued=" + snapshot.maxQueued() + ")\"}";
+	}
+
+}
