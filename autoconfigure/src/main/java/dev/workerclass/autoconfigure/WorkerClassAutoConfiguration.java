@@ -11,6 +11,7 @@ import dev.workerclass.webflux.WorkersWebFilter;
 import dev.workerclass.workers.ControlPlane;
 import dev.workerclass.workers.InvalidWorkerSettingException;
 import dev.workerclass.workers.ReactiveWorkers;
+import dev.workerclass.workers.WorkerClass;
 import dev.workerclass.workers.WorkerSettings;
 import dev.workerclass.workers.Workers;
 import jakarta.servlet.DispatcherType;
@@ -29,6 +30,8 @@ import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.web.server.reactive.ReactiveWebServerFactory;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.context.reactive.ReactiveWebApplicationContext;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -50,11 +53,23 @@ public final class WorkerClassAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(WorkerClassAutoConfiguration.class);
 
+	/**
+	 * Without {@code server.worker-class}, a servlet app keeps the model it had: thread, or virtual
+	 * with {@code spring.threads.virtual.enabled}; a reactive app stays reactive.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
-	WorkerSettings workerSettings(WorkerClassProperties properties, Environment environment) {
-		boolean virtualThreads = environment.getProperty("spring.threads.virtual.enabled", Boolean.class, false);
-		WorkerSettings settings = properties.toSettings(Runtime.getRuntime().availableProcessors(), virtualThreads);
+	WorkerSettings workerSettings(WorkerClassProperties properties, Environment environment,
+			ApplicationContext context) {
+		WorkerClass defaultClass;
+		if (context instanceof ReactiveWebApplicationContext) {
+			defaultClass = WorkerClass.REACTIVE;
+		}
+		else {
+			defaultClass = environment.getProperty("spring.threads.virtual.enabled", Boolean.class, false)
+					? WorkerClass.VIRTUAL : WorkerClass.DEFAULT;
+		}
+		WorkerSettings settings = properties.toSettings(Runtime.getRuntime().availableProcessors(), defaultClass);
 		for (String ignored : settings.ignored()) {
 			logger.warn(ignored + " does not apply to worker class " + settings.workerClass().canonicalName()
 					+ " and is ignored");

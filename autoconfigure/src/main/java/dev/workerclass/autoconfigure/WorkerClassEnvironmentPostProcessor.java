@@ -51,11 +51,11 @@ public class WorkerClassEnvironmentPostProcessor implements EnvironmentPostProce
 		}
 	}
 
+	// Only a class the user names switches the stack: without one, Spring Boot's own choice stands.
 	private static WorkerClass workerClass(ConfigurableEnvironment environment) {
 		String name = environment.getProperty("server.worker-class");
 		if (name == null) {
-			return environment.getProperty("spring.threads.virtual.enabled", Boolean.class, false)
-					? WorkerClass.VIRTUAL : WorkerClass.DEFAULT;
+			return null;
 		}
 		try {
 			return WorkerClass.parse(name);

@@ -19,7 +19,7 @@ public class WorkerClassProperties {
 	 * How the server handles concurrent requests (gunicorn -k): sync, thread, virtual or reactive,
 	 * or an alias: gthread, threads (thread); async, gevent, eventlet, green (virtual); tornado,
 	 * aiohttp, gaiohttp, asyncio, event-loop (reactive). Case-insensitive. Default: thread, or
-	 * virtual when spring.threads.virtual.enabled is true.
+	 * virtual when spring.threads.virtual.enabled is true; reactive in a reactive application.
 	 */
 	private String workerClass;
 
@@ -64,14 +64,10 @@ public class WorkerClassProperties {
 
 	/**
 	 * Validates the values and applies the defaults of the chosen class.
-	 * @param virtualThreadsEnabled whether {@code spring.threads.virtual.enabled} is true, which
-	 * makes virtual the default class, so that adding the starter changes nothing
+	 * @param defaultClass the class when {@code server.worker-class} is not set
 	 */
-	public WorkerSettings toSettings(int cores, boolean virtualThreadsEnabled) {
-		String className = this.workerClass;
-		if (className == null && virtualThreadsEnabled) {
-			className = WorkerClass.VIRTUAL.canonicalName();
-		}
+	public WorkerSettings toSettings(int cores, WorkerClass defaultClass) {
+		String className = (this.workerClass != null) ? this.workerClass : defaultClass.canonicalName();
 		return WorkerSettings.resolve(className, this.workers, this.threads, this.workerConnections, this.backlog,
 				this.keepAlive, this.gracefulTimeout, this.maxWorkers, this.maxQueued, cores);
 	}

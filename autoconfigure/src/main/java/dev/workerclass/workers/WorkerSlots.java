@@ -180,9 +180,11 @@ public final class WorkerSlots {
 		List<Ticket> admitted = new ArrayList<>();
 		while (this.busy < this.limit && !this.waiting.isEmpty()) {
 			Ticket next = this.waiting.pollFirst();
-			next.state.set(Ticket.GRANTED);
-			this.busy++;
-			admitted.add(next);
+			// A ticket that left the line between its release() and removal is skipped, not granted.
+			if (next.state.compareAndSet(Ticket.WAITING, Ticket.GRANTED)) {
+				this.busy++;
+				admitted.add(next);
+			}
 		}
 		return admitted;
 	}

@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -30,6 +31,8 @@ public abstract class Workers implements AutoCloseable {
 	private final Instant startedAt = Instant.now();
 
 	private final List<Consumer<WorkerSettings>> resizeListeners = new CopyOnWriteArrayList<>();
+
+	private final LongAdder resizes = new LongAdder();
 
 	private final ThreadFactory containerThreads;
 
@@ -139,6 +142,7 @@ public abstract class Workers implements AutoCloseable {
 			sizesChanged(resized);
 		}
 		this.resizeListeners.forEach((listener) -> listener.accept(resized));
+		this.resizes.increment();
 		return snapshot();
 	}
 
@@ -152,8 +156,8 @@ public abstract class Workers implements AutoCloseable {
 		WorkerSettings current = this.settings;
 		return new WorkersSnapshot(current.workerClass(), current.workers(), current.threads(),
 				current.workerConnections(), this.slots.limit(), this.slots.busy(), this.slots.queued(),
-				this.slots.completed(), this.slots.rejected(), current.maxWorkers(), this.slots.maxQueued(),
-				this.startedAt);
+				this.slots.completed(), this.slots.rejected(), this.resizes.sum(), current.maxWorkers(),
+				this.slots.maxQueued(), this.startedAt);
 	}
 
 	/** Stops the threads, waiting at most {@code grace} for requests still running. */

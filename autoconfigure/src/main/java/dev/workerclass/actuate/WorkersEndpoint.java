@@ -1,0 +1,130 @@
+package dev.workerclass.actuate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import dev.workerclass.workers.InvalidWorkerSettingException;
+import dev.workerclass.workers.ReactiveWorkers;
+import dev.workerclass.workers.Workers;
+import dev.workerclass.workers.WorkersSnapshot;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
+
+/**
+ * {@code /actuator/workers}: what gunicorn operators get from {@code kill -TTIN}/{@code -TTOU} and
+ * a stats socket. {@code GET} shows the workers; {@code POST} with {@code workers},
+ * {@code threads} or {@code workerConnections} resizes them; {@code POST .../ttin} and
+ * {@code .../ttou} add or remove one worker (or {@code by} workers). A bad request gets 400 with
+ * a reason and changes nothing.
+ */
+@WebEndpoint(id = "workers")
+public class WorkersEndpoint {
+
+	static final String TTIN = "ttin";
+
+	static final String TTOU = "ttou";
+
+	private final Workers workers;
+
+	private final Supplier<String> engine;
+
+	public WorkersEndpoint(Workers workers, Supplier<String> engine) {
+		this.workers = workers;
+		this.engine = engine;
+	}
+
+	@ReadOperation
+	public Map<String, Object> workers() {
+		return describe(this.workers.snapshot());
+	}
+
+	@WriteOperation
+	public WebEndpointResponse<Map<String, Object>> resize(@Nullable Integer workers, @Nullable Integer threads,
+			@Nullable Integer workerConnections) {
+		if (workers == null && threads == null && workerConnections == null) {
+			return badRequest("give at least one of workers, threads, workerConnections, e.g. {\"workers\": 4}");
+		}
+		try {
+			return new WebEndpointResponse<>(describe(this.workers.resize(workers, threads, workerConnections)));
+		}
+		catch (InvalidWorkerSettingException ex) {
+			return badRequest(ex);
+		}
+	}
+
+	@WriteOperation
+	public WebEndpointResponse<Map<String, Object>> signal(@Selector String signal, @Nullable Integer by) {
+		int step = (by != null) ? by : 1;
+		if (step < 1) {
+			return badRequest("by=" + step + " is not valid: expected a whole number of at least 1");
+		}
+		synchronized (this.workers) {
+			int current = this.workers.settings().workers();
+			int target;
+			if (TTIN.equals(signal)) {
+				target = (int) Math.min((long) current + step, Integer.MAX_VALUE);
+			}
+			else if (TTOU.equals(signal)) {
+				// As gunicorn ignores TTOU at one worker, never go below one.
+				target = Math.max(1, current - step);
+			}
+			else {
+				return badRequest("unknown signal '" + signal + "': expected ttin or ttou");
+			}
+			try {
+				return new WebEndpointResponse<>(describe(this.workers.resize(target, null, null)));
+			}
+			catch (InvalidWorkerSettingException ex) {
+				return badRequest(ex);
+			}
+		}
+	}
+
+	private Map<String, Object> describe(WorkersSnapshot snapshot) {
+		Map<String, Object> description = new LinkedHashMap<>();
+		description.put("workerClass", snapshot.workerClass().canonicalName());
+		description.put("engine", this.engine.get());
+		description.put("workers", snapshot.workers());
+		if (snapshot.workerClass().usesThreads()) {
+			description.put("threads", snapshot.threads());
+		}
+		if (snapshot.workerClass().usesWorkerConnections()) {
+			description.put("workerConnections", snapshot.workerConnections());
+		}
+		description.put("capacity", snapshot.capacity());
+		description.put("busy", snapshot.busy());
+		description.put("idle", snapshot.idle());
+		description.put("queued", snapshot.queued());
+		description.put("maxQueued", snapshot.maxQueued());
+		description.put("completed", snapshot.completed());
+		description.put("rejected", snapshot.rejected());
+		description.put("resizes", snapshot.resizes());
+		description.put("maxWorkers", snapshot.maxWorkers());
+		description.put("startedAt", snapshot.startedAt().toString());
+		description.put("uptime", Duration.between(snapshot.startedAt(), Instant.now()).withNanos(0).toString());
+		if (this.workers instanceof ReactiveWorkers reactive) {
+			description.put("offload", Map.of("threads", reactive.offloadThreads(), "busy", reactive.offloadBusy()));
+		}
+		return description;
+	}
+
+	static <T> WebEndpointResponse<T> badRequest(String reason) {
+		@SuppressWarnings("unchecked")
+		T body = (T) Map.of("status", 400, "error", "Bad Request", "reason", reason);
+		return new WebEndpointResponse<>(body, WebEndpointResponse.STATUS_BAD_REQUEST);
+	}
+
+	private static WebEndpointResponse<Map<String, Object>> badRequest(InvalidWorkerSettingException ex) {
+		return badRequest(ex.getProperty() + "=" + ex.getValue() + " is not valid: expected " + ex.getExpected()
+				+ "; nothing was changed");
+	}
+
+}

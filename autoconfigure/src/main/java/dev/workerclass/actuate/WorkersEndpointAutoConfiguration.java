@@ -1,0 +1,97 @@
+package dev.workerclass.actuate;
+
+import java.util.Locale;
+import java.util.function.Supplier;
+
+import dev.workerclass.autoconfigure.WorkerClassAutoConfiguration;
+import dev.workerclass.workers.Workers;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.info.ConditionalOnEnabledInfoContributor;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The workers in actuator: the {@code workers} endpoint, Micrometer meters, a health indicator and
+ * an info contributor. They read snapshots and call resize; they never reach into an engine.
+ */
+@AutoConfiguration(after = WorkerClassAutoConfiguration.class)
+@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+@ConditionalOnBean(Workers.class)
+public final class WorkersEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint(WorkersEndpoint.class)
+	WorkersEndpoint workersEndpoint(Workers workers, ApplicationContext context) {
+		return new WorkersEndpoint(workers, engineName(context));
+	}
+
+	@Bean
+	@ConditionalOnAvailableEndpoint(WorkersEndpoint.class)
+	WorkersRequestValidator workersRequestValidator() {
+		return new WorkersRequestValidator();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnEnabledInfoContributor("workers")
+	WorkersInfoContributor workersInfoContributor(Workers workers, ApplicationContext context) {
+		return new WorkersInfoContributor(workers, engineName(context));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+	static class MetersConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		WorkersMeterBinder workersMeterBinder(Workers workers) {
+			return new WorkersMeterBinder(workers);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+	static class HealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnEnabledHealthIndicator("workers")
+		WorkersHealthIndicator workersHealthIndicator(Workers workers) {
+			return new WorkersHealthIndicator(workers);
+		}
+
+	}
+
+	/** The engine's name in lower case ({@code tomcat}, {@code jetty}, {@code netty}), once the server exists. */
+	static Supplier<String> engineName(ApplicationContext context) {
+		return () -> {
+			if (context instanceof WebServerApplicationContext web && web.getWebServer() != null) {
+				return engineName(web.getWebServer()).toLowerCase(Locale.ROOT);
+			}
+			return "unknown";
+		};
+	}
+
+	/** The engine's name from its web server class: {@code Tomcat}, {@code Jetty}, {@code Netty}, ... */
+	public static String engineName(WebServer webServer) {
+		String name = webServer.getClass().getSimpleName();
+		for (String engine : new String[] { "Tomcat", "Jetty", "Netty", "Undertow" }) {
+			if (name.contains(engine)) {
+				return engine;
+			}
+		}
+		return name;
+	}
+
+}
