@@ -19,6 +19,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -36,7 +37,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
-import org.springframework.util.ClassUtils;
 
 /**
  * Switches request handling to the class named by {@code server.worker-class}: builds the
@@ -84,20 +84,34 @@ public final class WorkerClassAutoConfiguration {
 
 	/**
 	 * The actuator's paths on the application port, served outside the worker slots. None when
-	 * actuator is absent or has a port of its own.
+	 * actuator has a port of its own.
 	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType")
+	static class ActuatorControlPlaneConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ControlPlane workersControlPlane(Environment environment) {
+			if (ManagementPortType.get(environment) == ManagementPortType.DIFFERENT) {
+				return ControlPlane.none();
+			}
+			String basePath = environment.getProperty("management.endpoints.web.base-path", "/actuator");
+			if (basePath.isBlank() || basePath.equals("/")) {
+				// Actuator at the root: its endpoints cannot be told apart by a prefix, so name the two
+				// an operator needs when every worker is busy.
+				return new ControlPlane(List.of("/workers", "/health"));
+			}
+			return new ControlPlane(List.of(basePath));
+		}
+
+	}
+
+	/** Without actuator there is no control plane on the application port. */
 	@Bean
 	@ConditionalOnMissingBean
-	ControlPlane workersControlPlane(Environment environment) {
-		boolean actuator = ClassUtils.isPresent("org.springframework.boot.actuate.endpoint.annotation.Endpoint",
-				getClass().getClassLoader());
-		String managementPort = environment.getProperty("management.server.port");
-		boolean ownPort = managementPort != null
-				&& !managementPort.equals(environment.getProperty("server.port", "8080"));
-		if (!actuator || ownPort) {
-			return ControlPlane.none();
-		}
-		return new ControlPlane(List.of(environment.getProperty("management.endpoints.web.base-path", "/actuator")));
+	ControlPlane noControlPlane() {
+		return ControlPlane.none();
 	}
 
 	@Configuration(proxyBeanMethods = false)

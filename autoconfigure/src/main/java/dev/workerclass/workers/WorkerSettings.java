@@ -73,7 +73,8 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 		}
 		WorkerSettings settings = new WorkerSettings(workerClass, resolvedWorkers, resolvedThreads, resolvedConnections,
 				backlog, keepAlive, gracefulTimeout, resolvedMaxWorkers, maxQueued, ignored);
-		settings.checkCapacity("server.workers", resolvedWorkers);
+		settings.checkCapacity("server.workers", resolvedWorkers,
+				workerClass.usesThreads() ? "server.threads" : "server.worker-connections");
 		return settings;
 	}
 
@@ -138,20 +139,28 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 		WorkerSettings resized = new WorkerSettings(this.workerClass, newWorkers, newThreads, newConnections,
 				this.backlog, this.keepAlive, this.gracefulTimeout, this.maxWorkers, this.maxQueuedSetting,
 				this.ignored);
-		resized.checkCapacity(names[0], newWorkers);
+		String perWorker = this.workerClass.usesThreads() ? names[1] : names[2];
+		Integer perWorkerGiven = this.workerClass.usesThreads() ? threads : workerConnections;
+		if (workers == null && perWorkerGiven != null) {
+			// Only the per-worker size changed: it is the one that overflows.
+			resized.checkCapacity(perWorker, perWorkerGiven, names[0]);
+		}
+		else {
+			resized.checkCapacity(names[0], newWorkers, perWorker);
+		}
 		return resized;
 	}
 
-	private void checkCapacity(String property, int workers) {
-		if (capacityOf(workers) > MAX_CAPACITY) {
-			throw new InvalidWorkerSettingException(property, workers, "a value that keeps the capacity (here "
-					+ capacityOf(workers) + ") at most " + MAX_CAPACITY);
+	private void checkCapacity(String property, int value, String other) {
+		if (capacityOf(this.workers) > MAX_CAPACITY) {
+			throw new InvalidWorkerSettingException(property, value, "a value whose product with " + other
+					+ " (the capacity, here " + capacityOf(this.workers) + ") is at most " + MAX_CAPACITY);
 		}
 	}
 
 	/** Requests this configuration serves at once: workers, workers × threads, or workers × worker-connections. */
 	public int capacity() {
-		return (int) capacityOf(this.workers);
+		return (int) Math.min(Integer.MAX_VALUE, capacityOf(this.workers));
 	}
 
 	/** Requests served at once with {@code workers} workers and this configuration's per-worker size. */

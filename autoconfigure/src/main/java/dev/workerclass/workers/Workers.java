@@ -89,15 +89,22 @@ public abstract class Workers implements AutoCloseable {
 			return false;
 		}
 		try {
-			admitted.get();
+			awaitSlot(admitted);
 			runHandler(handler);
 			return true;
 		}
-		catch (ExecutionException ex) {
-			throw new IllegalStateException("Admission failed", ex.getCause());
-		}
 		finally {
 			ticket.release();
+		}
+	}
+
+	private static void awaitSlot(CompletableFuture<Void> admitted) throws InterruptedException {
+		try {
+			admitted.get();
+		}
+		catch (ExecutionException ex) {
+			// Never completed exceptionally; only a grant completes it.
+			throw new IllegalStateException(ex.getCause());
 		}
 	}
 

@@ -51,17 +51,19 @@ class WorkerClassEnvironmentPostProcessorTests {
 	}
 
 	@Test
-	void theDefaultClassRunsSpringMvc() {
+	void withoutAClassTheWebStackIsLeftToSpringBoot() {
 		MockEnvironment environment = new MockEnvironment();
 		postProcess(environment);
-		assertThat(environment.getProperty(WEB_APPLICATION_TYPE)).isEqualTo("servlet");
+		assertThat(environment.getProperty(WEB_APPLICATION_TYPE)).isNull();
+		assertThat(environment.getPropertySources().contains(WorkerClassEnvironmentPostProcessor.PROPERTY_SOURCE_NAME))
+			.isFalse();
 	}
 
 	@Test
-	void virtualThreadsEnabledRunsSpringMvc() {
+	void virtualThreadsEnabledWithoutAClassLeavesTheWebStackToSpringBoot() {
 		MockEnvironment environment = new MockEnvironment().withProperty("spring.threads.virtual.enabled", "true");
 		postProcess(environment);
-		assertThat(environment.getProperty(WEB_APPLICATION_TYPE)).isEqualTo("servlet");
+		assertThat(environment.getProperty(WEB_APPLICATION_TYPE)).isNull();
 	}
 
 	@Test
@@ -159,6 +161,18 @@ class WorkerClassEnvironmentPostProcessorTests {
 	@Test
 	void aSpringApplicationWithBothStacksRunsSpringMvcForVirtual() {
 		assertThat(webApplicationTypeOf("--server.worker-class=gevent")).isEqualTo(WebApplicationType.SERVLET);
+	}
+
+	@Test
+	void aSpringApplicationWithBothStacksAndNoClassKeepsSpringBootsChoice() {
+		// Spring Boot picks servlet when Spring MVC is present; the post-processor does not override it.
+		assertThat(webApplicationTypeOf()).isEqualTo(WebApplicationType.SERVLET);
+	}
+
+	@Test
+	void aSpringApplicationKeepsAnExplicitReactiveTypeWithoutAClass() {
+		assertThat(webApplicationTypeOf("--spring.main.web-application-type=reactive"))
+			.isEqualTo(WebApplicationType.REACTIVE);
 	}
 
 	@Test

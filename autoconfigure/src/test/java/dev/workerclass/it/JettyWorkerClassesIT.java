@@ -1,6 +1,9 @@
 package dev.workerclass.it;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +15,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The servlet classes on Jetty, the container a user gets by swapping Tomcat out. The test class
@@ -47,6 +51,22 @@ class JettyWorkerClassesIT {
 				"server.threads=2")) {
 			assertThat(server.timeConcurrent(10, "/test")).isBetween(Duration.ofMillis(990), Duration.ofMillis(1900));
 			assertThat(server.get("/thread").body()).startsWith("workerclass-thread-");
+		}
+	}
+
+	@Test
+	void theControlPlaneAnswersOnJettyWhenTheOnlySyncWorkerIsBusy() {
+		try (RunningServer server = RunningServer.start(JettyApp.class, "server.worker-class=sync", "server.workers=1",
+				"management.endpoints.web.exposure.include=workers")) {
+			List<CompletableFuture<HttpResponse<String>>> slow = List.of(server.getAsync("/test?ms=3000"),
+					server.getAsync("/test?ms=3000"));
+			await().atMost(Duration.ofSeconds(10)).until(() -> server.get("/actuator/workers").body().contains("\"queued\":1"));
+			long start = System.nanoTime();
+			HttpResponse<String> resized = server.post("/actuator/workers", "{\"workers\": 2}");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+			assertThat(resized.statusCode()).isEqualTo(200);
+			assertThat(resized.body()).contains("\"engine\":\"jetty\"").contains("\"busy\":2").contains("\"queued\":0");
+			slow.forEach((reply) -> assertThat(reply.join().statusCode()).isEqualTo(200));
 		}
 	}
 

@@ -63,8 +63,33 @@ final class RunningServer implements AutoCloseable {
 	}
 
 	HttpResponse<String> get(String pathAndQuery) {
+		return get(uri(pathAndQuery));
+	}
+
+	HttpResponse<String> post(String pathAndQuery, String json) {
+		return post(uri(pathAndQuery), json);
+	}
+
+	HttpResponse<String> post(URI uri, String json) {
 		try {
-			return this.client.send(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(30)).build(),
+			return this.client.send(HttpRequest.newBuilder(uri)
+				.timeout(Duration.ofSeconds(30))
+				.header("Content-Type", "application/json")
+				.POST((json != null) ? HttpRequest.BodyPublishers.ofString(json) : HttpRequest.BodyPublishers.noBody())
+				.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	HttpResponse<String> get(URI uri) {
+		try {
+			return this.client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
 					HttpResponse.BodyHandlers.ofString());
 		}
 		catch (IOException ex) {
@@ -74,6 +99,13 @@ final class RunningServer implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/** Sends a request without waiting for its answer. */
+	CompletableFuture<HttpResponse<String>> getAsync(String pathAndQuery) {
+		HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+		return fresh.sendAsync(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(60)).build(),
+				HttpResponse.BodyHandlers.ofString());
 	}
 
 	/**

@@ -1,0 +1,102 @@
+package dev.workerclass.actuate;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.workerclass.workers.WorkerSettings;
+import dev.workerclass.workers.WorkerSlots;
+import dev.workerclass.workers.Workers;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.actuate.info.Info;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link WorkersHealthIndicator} and {@link WorkersInfoContributor}.
+ */
+class WorkersHealthIndicatorTests {
+
+	@Test
+	void idleWorkersAreUpWithTheirNumbers() {
+		try (Workers workers = Workers.create(settings("thread", 2, 3))) {
+			Health health = new WorkersHealthIndicator(workers).health();
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("workerClass", "thread")
+				.containsEntry("busy", 0)
+				.containsEntry("capacity", 6)
+				.containsEntry("queued", 0);
+		}
+	}
+
+	@Test
+	void saturatedWorkersAreStillUpAndShowHowBusyTheyAre() {
+		try (Workers workers = Workers.create(
+				WorkerSettings.resolve("reactive", 1, null, 2, null, null, null, null, null, 2))) {
+			WorkerSlots.Ticket a = workers.admit(() -> {
+			});
+			WorkerSlots.Ticket b = workers.admit(() -> {
+			});
+			WorkerSlots.Ticket c = workers.admit(() -> {
+			});
+			Health health = new WorkersHealthIndicator(workers).health();
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("workerClass", "reactive")
+				.containsEntry("busy", 2)
+				.containsEntry("capacity", 2)
+				.containsEntry("queued", 1);
+			a.release();
+			b.release();
+			c.release();
+		}
+	}
+
+	@Test
+	void healthFollowsAServedRequestAndAResize() throws Exception {
+		try (Workers workers = Workers.create(settings("sync", 1, null))) {
+			WorkersHealthIndicator indicator = new WorkersHealthIndicator(workers);
+			CountDownLatch running = new CountDownLatch(1);
+			CountDownLatch finish = new CountDownLatch(1);
+			CompletableFuture<Boolean> served = new CompletableFuture<>();
+			workers.containerExecutor().execute(() -> {
+				try {
+					served.complete(workers.serve(() -> {
+						running.countDown();
+						finish.await(10, TimeUnit.SECONDS);
+					}));
+				}
+				catch (Throwable ex) {
+					served.completeExceptionally(ex);
+				}
+			});
+			assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+			workers.resize(4, null, null);
+			assertThat(indicator.health().getDetails()).containsEntry("busy", 1).containsEntry("capacity", 4);
+			finish.countDown();
+			assertThat(served.get(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(indicator.health().getDetails()).containsEntry("busy", 0);
+		}
+	}
+
+	@Test
+	void infoGivesTheWorkerClassAndTheEngine() {
+		try (Workers workers = Workers.create(settings("virtual", 1, null))) {
+			Info.Builder builder = new Info.Builder();
+			new WorkersInfoContributor(workers, () -> "jetty").contribute(builder);
+			Info info = builder.build();
+			assertThat(info.getDetails()).containsOnlyKeys("workers");
+			assertThat(info.get("workers")).asInstanceOf(InstanceOfAssertFactories.MAP)
+				.containsEntry("workerClass", "virtual")
+				.containsEntry("engine", "jetty");
+		}
+	}
+
+	private static WorkerSettings settings(String workerClass, int workers, Integer threads) {
+		return WorkerSettings.resolve(workerClass, workers, threads, null, null, null, null, null, null, 2);
+	}
+
+}
