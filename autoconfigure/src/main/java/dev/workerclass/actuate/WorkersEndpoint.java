@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import dev.workerclass.workers.InvalidWorkerSettingException;
-import dev.workerclass.workers.ReactiveWorkers;
+import dev.workerclass.workers.OffloadWorkers;
 import dev.workerclass.workers.Workers;
 import dev.workerclass.workers.WorkersSnapshot;
 import org.jspecify.annotations.Nullable;
@@ -34,10 +34,13 @@ public class WorkersEndpoint {
 
 	private final Workers workers;
 
+	private final OffloadWorkers offload;
+
 	private final Supplier<String> engine;
 
-	public WorkersEndpoint(Workers workers, Supplier<String> engine) {
+	public WorkersEndpoint(Workers workers, OffloadWorkers offload, Supplier<String> engine) {
 		this.workers = workers;
+		this.offload = offload;
 		this.engine = engine;
 	}
 
@@ -106,12 +109,22 @@ public class WorkersEndpoint {
 		description.put("maxQueued", snapshot.maxQueued());
 		description.put("completed", snapshot.completed());
 		description.put("rejected", snapshot.rejected());
+		description.put("timedOut", snapshot.timedOut());
+		description.put("timeout", this.workers.settings().timeout().toString());
 		description.put("resizes", snapshot.resizes());
 		description.put("maxWorkers", snapshot.maxWorkers());
 		description.put("startedAt", snapshot.startedAt().toString());
 		description.put("uptime", Duration.between(snapshot.startedAt(), Instant.now()).withNanos(0).toString());
-		if (this.workers instanceof ReactiveWorkers reactive) {
-			description.put("offload", Map.of("threads", reactive.offloadThreads(), "busy", reactive.offloadBusy()));
+		if (this.offload != null) {
+			WorkersSnapshot pool = this.offload.snapshot();
+			Map<String, Object> offload = new LinkedHashMap<>();
+			offload.put("threads", pool.capacity());
+			offload.put("busy", pool.busy());
+			offload.put("queued", pool.queued());
+			offload.put("completed", pool.completed());
+			offload.put("rejected", pool.rejected());
+			offload.put("timedOut", pool.timedOut());
+			description.put("offload", offload);
 		}
 		return description;
 	}

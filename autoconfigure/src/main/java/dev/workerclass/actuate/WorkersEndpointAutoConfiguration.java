@@ -4,8 +4,10 @@ import java.util.Locale;
 import java.util.function.Supplier;
 
 import dev.workerclass.autoconfigure.WorkerClassAutoConfiguration;
+import dev.workerclass.workers.OffloadWorkers;
 import dev.workerclass.workers.Workers;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.info.ConditionalOnEnabledInfoContributor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -31,8 +33,9 @@ public final class WorkersEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint(WorkersEndpoint.class)
-	WorkersEndpoint workersEndpoint(Workers workers, ApplicationContext context) {
-		return new WorkersEndpoint(workers, engineName(context));
+	WorkersEndpoint workersEndpoint(Workers workers, ObjectProvider<OffloadWorkers> offload,
+			ApplicationContext context) {
+		return new WorkersEndpoint(workers, offload.getIfAvailable(), engineName(context));
 	}
 
 	@Bean
@@ -54,8 +57,8 @@ public final class WorkersEndpointAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WorkersMeterBinder workersMeterBinder(Workers workers) {
-			return new WorkersMeterBinder(workers);
+		WorkersMeterBinder workersMeterBinder(Workers workers, ObjectProvider<OffloadWorkers> offload) {
+			return new WorkersMeterBinder(workers, offload.getIfAvailable());
 		}
 
 	}

@@ -18,36 +18,64 @@ public class WorkersMeterBinder implements MeterBinder {
 
 	private final Workers workers;
 
-	public WorkersMeterBinder(Workers workers) {
+	private final Workers offload;
+
+	public WorkersMeterBinder(Workers workers, Workers offload) {
 		this.workers = workers;
+		this.offload = offload;
+	}
+
+	public WorkersMeterBinder(Workers workers) {
+		this(workers, null);
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		Tags tags = Tags.of("worker.class", this.workers.workerClass().canonicalName());
-		gauge(registry, tags, "workers.capacity", "Requests the workers serve at once", WorkersSnapshot::capacity);
-		gauge(registry, tags, "workers.busy", "Requests holding a worker slot", WorkersSnapshot::busy);
-		gauge(registry, tags, "workers.idle", "Free worker slots", WorkersSnapshot::idle);
-		gauge(registry, tags, "workers.queued", "Requests waiting for a worker slot", WorkersSnapshot::queued);
-		gauge(registry, tags, "workers.count", "Worker units", WorkersSnapshot::workers);
-		counter(registry, tags, "workers.completed", "Requests served since start", WorkersSnapshot::completed);
-		counter(registry, tags, "workers.rejected", "Requests refused with 503 because the line was full",
-				WorkersSnapshot::rejected);
-		counter(registry, tags, "workers.resizes", "Runtime resizes since start", WorkersSnapshot::resizes);
+		bind(registry, tags, this.workers, "workers");
+		if (this.offload != null) {
+			// The offload pool, as offload.* beside the workers' own meters.
+			Gauge.builder("workers.offload.threads", this.offload, (pool) -> pool.snapshot().capacity())
+				.description("Threads of the offload pool")
+				.tags(tags)
+				.strongReference(true)
+				.register(registry);
+			gauge(registry, tags, this.offload, "workers.offload.busy", "Offloaded handlers running",
+					WorkersSnapshot::busy);
+			gauge(registry, tags, this.offload, "workers.offload.queued", "Offloaded handlers waiting for a thread",
+					WorkersSnapshot::queued);
+		}
 	}
 
-	private void gauge(MeterRegistry registry, Tags tags, String name, String description,
+	private void bind(MeterRegistry registry, Tags tags, Workers source, String prefix) {
+		gauge(registry, tags, source, prefix + ".capacity", "Requests the workers serve at once",
+				WorkersSnapshot::capacity);
+		gauge(registry, tags, source, prefix + ".busy", "Requests holding a worker slot", WorkersSnapshot::busy);
+		gauge(registry, tags, source, prefix + ".idle", "Free worker slots", WorkersSnapshot::idle);
+		gauge(registry, tags, source, prefix + ".queued", "Requests waiting for a worker slot",
+				WorkersSnapshot::queued);
+		gauge(registry, tags, source, prefix + ".count", "Worker units", WorkersSnapshot::workers);
+		counter(registry, tags, source, prefix + ".completed", "Requests served since start",
+				WorkersSnapshot::completed);
+		counter(registry, tags, source, prefix + ".rejected", "Requests refused with 503 because the line was full",
+				WorkersSnapshot::rejected);
+		counter(registry, tags, source, prefix + ".timeouts", "Requests given up at server.timeout",
+				WorkersSnapshot::timedOut);
+		counter(registry, tags, source, prefix + ".resizes", "Runtime resizes since start", WorkersSnapshot::resizes);
+	}
+
+	private static void gauge(MeterRegistry registry, Tags tags, Workers source, String name, String description,
 			ToDoubleFunction<WorkersSnapshot> value) {
-		Gauge.builder(name, this.workers, (workers) -> value.applyAsDouble(workers.snapshot()))
+		Gauge.builder(name, source, (workers) -> value.applyAsDouble(workers.snapshot()))
 			.description(description)
 			.tags(tags)
 			.strongReference(true)
 			.register(registry);
 	}
 
-	private void counter(MeterRegistry registry, Tags tags, String name, String description,
+	private static void counter(MeterRegistry registry, Tags tags, Workers source, String name, String description,
 			ToDoubleFunction<WorkersSnapshot> value) {
-		FunctionCounter.builder(name, this.workers, (workers) -> value.applyAsDouble(workers.snapshot()))
+		FunctionCounter.builder(name, source, (workers) -> value.applyAsDouble(workers.snapshot()))
 			.description(description)
 			.tags(tags)
 			.register(registry);

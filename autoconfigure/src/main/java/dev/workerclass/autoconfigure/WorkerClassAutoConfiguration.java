@@ -10,6 +10,7 @@ import dev.workerclass.webflux.BlockingOffloadConfigurer;
 import dev.workerclass.webflux.WorkersWebFilter;
 import dev.workerclass.workers.ControlPlane;
 import dev.workerclass.workers.InvalidWorkerSettingException;
+import dev.workerclass.workers.OffloadWorkers;
 import dev.workerclass.workers.ReactiveWorkers;
 import dev.workerclass.workers.WorkerClass;
 import dev.workerclass.workers.WorkerSettings;
@@ -35,8 +36,10 @@ import org.springframework.boot.web.context.reactive.ReactiveWebApplicationConte
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
  * Switches request handling to the class named by {@code server.worker-class}: builds the
@@ -75,6 +78,13 @@ public final class WorkerClassAutoConfiguration {
 					+ " and is ignored");
 		}
 		return settings;
+	}
+
+	/** The offload pool for {@code @Blocking} handlers (and blocking-style ones under reactive); threads start on demand. */
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	OffloadWorkers offloadWorkers(WorkerSettings settings) {
+		return new OffloadWorkers(settings);
 	}
 
 	@Bean
@@ -118,8 +128,10 @@ public final class WorkerClassAutoConfiguration {
 	@ConditionalOnWebApplication(type = Type.SERVLET)
 	static class ServletWorkersConfiguration {
 
+		// Primary: the offload pool is a Workers too, but "the workers" are these.
 		@Bean(destroyMethod = "close")
-		@ConditionalOnMissingBean
+		@Primary
+		@ConditionalOnMissingBean(ignored = OffloadWorkers.class)
 		Workers workers(WorkerSettings settings) {
 			if (!settings.workerClass().isServlet()) {
 				throw new InvalidWorkerSettingException("server.worker-class", settings.workerClass().canonicalName(),
@@ -131,9 +143,10 @@ public final class WorkerClassAutoConfiguration {
 		}
 
 		@Bean
-		FilterRegistrationBean<WorkersServletFilter> workersServletFilter(Workers workers, ControlPlane controlPlane) {
+		FilterRegistrationBean<WorkersServletFilter> workersServletFilter(Workers workers, OffloadWorkers offload,
+				ControlPlane controlPlane, ObjectProvider<RequestMappingHandlerMapping> handlerMapping) {
 			FilterRegistrationBean<WorkersServletFilter> registration = new FilterRegistrationBean<>(
-					new WorkersServletFilter(workers, controlPlane));
+					new WorkersServletFilter(workers, offload, controlPlane, handlerMapping::getIfUnique));
 			registration.setName("workersServletFilter");
 			registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 			registration.setDispatcherTypes(DispatcherType.REQUEST);
@@ -171,7 +184,8 @@ public final class WorkerClassAutoConfiguration {
 	static class ReactiveWorkersConfiguration {
 
 		@Bean(destroyMethod = "close")
-		@ConditionalOnMissingBean
+		@Primary
+		@ConditionalOnMissingBean(value = Workers.class, ignored = OffloadWorkers.class)
 		ReactiveWorkers workers(WorkerSettings settings) {
 			if (settings.workerClass().isServlet()) {
 				throw new InvalidWorkerSettingException("server.worker-class", settings.workerClass().canonicalName(),
@@ -187,8 +201,8 @@ public final class WorkerClassAutoConfiguration {
 		}
 
 		@Bean
-		BlockingOffloadConfigurer blockingOffloadConfigurer(ReactiveWorkers workers) {
-			return new BlockingOffloadConfigurer(workers);
+		BlockingOffloadConfigurer blockingOffloadConfigurer(OffloadWorkers offload) {
+			return new BlockingOffloadConfigurer(offload);
 		}
 
 		/**

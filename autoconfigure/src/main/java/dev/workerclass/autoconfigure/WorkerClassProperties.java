@@ -63,13 +63,43 @@ public class WorkerClassProperties {
 	private Integer maxQueued;
 
 	/**
+	 * Per-request deadline (gunicorn --timeout, but a real request deadline): a request still
+	 * waiting or running past it gets 503 if nothing was sent yet, and its handler thread is
+	 * interrupted. 0 disables it. Default: 30s.
+	 */
+	private Duration timeout;
+
+	/**
+	 * Platform threads of the offload pool, where @Blocking handlers run (and, under reactive,
+	 * every blocking-style handler). Default: 200.
+	 */
+	private Integer offloadThreads;
+
+	/**
 	 * Validates the values and applies the defaults of the chosen class.
 	 * @param defaultClass the class when {@code server.worker-class} is not set
 	 */
 	public WorkerSettings toSettings(int cores, WorkerClass defaultClass) {
 		String className = (this.workerClass != null) ? this.workerClass : defaultClass.canonicalName();
 		return WorkerSettings.resolve(className, this.workers, this.threads, this.workerConnections, this.backlog,
-				this.keepAlive, this.gracefulTimeout, this.maxWorkers, this.maxQueued, cores);
+				this.keepAlive, this.gracefulTimeout, this.maxWorkers, this.maxQueued, this.timeout, this.offloadThreads,
+				cores);
+	}
+
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public void setTimeout(Duration timeout) {
+		this.timeout = timeout;
+	}
+
+	public Integer getOffloadThreads() {
+		return this.offloadThreads;
+	}
+
+	public void setOffloadThreads(Integer offloadThreads) {
+		this.offloadThreads = offloadThreads;
 	}
 
 	public Integer getMaxWorkers() {

@@ -26,6 +26,8 @@ class WorkerPropertyBindFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 			"server.max-workers", "a whole number from 1 to " + WorkerSettings.MAX_WORKERS,
 			"server.max-queued", "a whole number from 0 to " + WorkerSettings.MAX_CAPACITY,
 			"server.keep-alive", "a duration, e.g. 5s or 500ms",
+			"server.timeout", "a duration, e.g. 30s, or 0 for none",
+			"server.offload-threads", "a whole number from 1 to " + WorkerSettings.MAX_PER_WORKER,
 			"server.graceful-timeout", "a duration, e.g. 30s");
 
 	@Override

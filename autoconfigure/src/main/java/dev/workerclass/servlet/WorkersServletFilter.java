@@ -2,8 +2,10 @@ package dev.workerclass.servlet;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 import dev.workerclass.workers.ControlPlane;
+import dev.workerclass.workers.OffloadWorkers;
 import dev.workerclass.workers.Overload;
 import dev.workerclass.workers.Workers;
 import jakarta.servlet.FilterChain;
@@ -12,12 +14,14 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
  * Where a servlet request meets the workers, first in the filter chain: the rest of the chain
  * (Spring's filters and the app's controller) runs inside {@link Workers#serve}, so on a worker
- * slot and on the class's kind of thread. Control-plane requests pass straight through; a request
- * that finds the line full gets 503 at once.
+ * slot and on the class's kind of thread; a {@code @Blocking} handler runs on the offload pool
+ * instead. Control-plane requests pass straight through. A request that finds the line full, or
+ * outlives {@code server.timeout}, gets 503 (if nothing was sent yet).
  * <p>
  * An async dispatch (the second half of a {@code Mono} or {@code DeferredResult} handler) only
  * writes a result that is ready, so it takes no slot.
@@ -26,11 +30,18 @@ public class WorkersServletFilter extends OncePerRequestFilter {
 
 	private final Workers workers;
 
+	private final OffloadWorkers offload;
+
 	private final ControlPlane controlPlane;
 
-	public WorkersServletFilter(Workers workers, ControlPlane controlPlane) {
+	private final BlockingHandlers blockingHandlers;
+
+	public WorkersServletFilter(Workers workers, OffloadWorkers offload, ControlPlane controlPlane,
+			Supplier<RequestMappingHandlerMapping> handlerMapping) {
 		this.workers = workers;
+		this.offload = offload;
 		this.controlPlane = controlPlane;
+		this.blockingHandlers = new BlockingHandlers(handlerMapping);
 	}
 
 	@Override
@@ -41,9 +52,11 @@ public class WorkersServletFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 			return;
 		}
-		boolean served;
+		Workers target = this.blockingHandlers.isBlocking(request) ? this.offload : this.workers;
+		SealableResponse guarded = new SealableResponse(response);
+		Workers.Outcome outcome;
 		try {
-			served = this.workers.serve(() -> chain.doFilter(request, response));
+			outcome = target.serve(() -> chain.doFilter(request, guarded));
 		}
 		catch (IOException | ServletException | RuntimeException ex) {
 			throw ex;
@@ -55,16 +68,26 @@ public class WorkersServletFilter extends OncePerRequestFilter {
 		catch (Exception ex) {
 			throw new ServletException(ex);
 		}
-		if (!served) {
-			refuse(response);
+		switch (outcome) {
+			case REJECTED -> refuse(response, Overload.queueFullBody(target.snapshot()));
+			case TIMED_OUT -> {
+				// The handler may still be running: nothing it writes from now on reaches the client.
+				guarded.seal();
+				if (!response.isCommitted()) {
+					response.reset();
+					refuse(response, Overload.timeoutBody(target.settings()));
+				}
+			}
+			case SERVED -> {
+			}
 		}
 	}
 
-	private void refuse(HttpServletResponse response) throws IOException {
+	private static void refuse(HttpServletResponse response, String reason) throws IOException {
 		response.setStatus(Overload.STATUS);
 		response.setHeader("Retry-After", Overload.RETRY_AFTER_SECONDS);
 		response.setContentType("application/json");
-		byte[] body = Overload.queueFullBody(this.workers.snapshot()).getBytes(StandardCharsets.UTF_8);
+		byte[] body = reason.getBytes(StandardCharsets.UTF_8);
 		response.setContentLength(body.length);
 		response.getOutputStream().write(body);
 	}

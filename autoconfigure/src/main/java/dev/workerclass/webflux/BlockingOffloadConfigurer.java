@@ -1,30 +1,48 @@
 package dev.workerclass.webflux;
 
-import dev.workerclass.workers.ReactiveWorkers;
+import dev.workerclass.Blocking;
+import dev.workerclass.workers.OffloadWorkers;
 
+import org.springframework.core.KotlinDetector;
 import org.springframework.core.Ordered;
+import org.springframework.core.ReactiveAdapterRegistry;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.task.support.TaskExecutorAdapter;
+import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.reactive.config.BlockingExecutionConfigurer;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 
 /**
  * Uses WebFlux's own blocking-execution support: controller methods that return a plain value
- * (blocking style) are invoked on the {@link ReactiveWorkers#offloadExecutor() offload pool};
- * methods that return {@code Mono}, {@code Flux}, {@code CompletableFuture} or another type the
- * reactive adapter registry knows stay on the event loop. Ordered last so it wins over Boot's
- * configurer, which sets the application task executor when virtual threads are enabled.
+ * (blocking style) are invoked on the {@link OffloadWorkers offload pool}; methods that return
+ * {@code Mono}, {@code Flux}, {@code CompletableFuture} or another type the reactive adapter
+ * registry knows stay on the event loop, unless marked {@link Blocking}. Ordered last so it wins
+ * over Boot's configurer, which sets the application task executor when virtual threads are enabled.
  */
 public class BlockingOffloadConfigurer implements WebFluxConfigurer, Ordered {
 
-	private final ReactiveWorkers workers;
+	private final OffloadWorkers offload;
 
-	public BlockingOffloadConfigurer(ReactiveWorkers workers) {
-		this.workers = workers;
+	private final ReactiveAdapterRegistry adapters = ReactiveAdapterRegistry.getSharedInstance();
+
+	public BlockingOffloadConfigurer(OffloadWorkers offload) {
+		this.offload = offload;
 	}
 
 	@Override
 	public void configureBlockingExecution(BlockingExecutionConfigurer configurer) {
-		configurer.setExecutor(new TaskExecutorAdapter(this.workers.offloadExecutor()));
+		configurer.setExecutor(new TaskExecutorAdapter(this.offload::execute));
+		configurer.setControllerMethodPredicate(this::runsOffTheLoop);
+	}
+
+	boolean runsOffTheLoop(HandlerMethod method) {
+		if (method.hasMethodAnnotation(Blocking.class)
+				|| AnnotatedElementUtils.hasAnnotation(method.getBeanType(), Blocking.class)) {
+			return true;
+		}
+		// WebFlux's own rule: a return type it cannot adapt means the method blocks to produce it.
+		return this.adapters.getAdapter(method.getReturnType().getParameterType()) == null
+				&& !KotlinDetector.isSuspendingFunction(method.getMethod());
 	}
 
 	@Override

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.workerclass.workers.ControlPlane;
 import dev.workerclass.workers.Overload;
+import dev.workerclass.workers.WorkerSettings;
 import dev.workerclass.workers.WorkerSlots;
 import dev.workerclass.workers.Workers;
 import reactor.core.publisher.Mono;
@@ -22,7 +23,8 @@ import org.springframework.web.server.WebFilterChain;
  * Admission for event-loop engines: each request takes a worker slot before it reaches the
  * application and gives it back when it ends, whether it completes, fails or the client goes away.
  * Requests beyond capacity wait for a slot without holding a thread; beyond the line's bound they
- * get 503 at once. Control-plane requests pass straight through.
+ * get 503 at once, and so does a request still running at {@code server.timeout}. Control-plane
+ * requests pass straight through.
  */
 public class WorkersWebFilter implements WebFilter, Ordered {
 
@@ -50,21 +52,31 @@ public class WorkersWebFilter implements WebFilter, Ordered {
 			// A cancelled wait leaves the line; a cancelled request gives its slot back below.
 			sink.onCancel(claim::release);
 		});
-		return admitted.flatMap((served) -> served ? chain.filter(exchange) : refuse(exchange.getResponse()))
-			.doFinally((signal) -> {
-				WorkerSlots.Ticket held = ticket.get();
-				if (held != null) {
-					held.release();
-				}
-			});
+		Mono<Void> served = admitted.flatMap((inLine) -> inLine ? chain.filter(exchange)
+				: refuse(exchange.getResponse(), Overload.queueFullBody(this.workers.snapshot())));
+		WorkerSettings settings = this.workers.settings();
+		if (settings.hasTimeout()) {
+			// Past the deadline the request is cancelled (a blocking handler on the offload pool is
+			// interrupted by the pool) and, if nothing was sent yet, answered with 503.
+			served = served.timeout(settings.timeout(), Mono.defer(() -> {
+				this.workers.countTimeout();
+				ServerHttpResponse response = exchange.getResponse();
+				return response.isCommitted() ? Mono.empty() : refuse(response, Overload.timeoutBody(settings));
+			}));
+		}
+		return served.doFinally((signal) -> {
+			WorkerSlots.Ticket held = ticket.get();
+			if (held != null) {
+				held.release();
+			}
+		});
 	}
 
-	private Mono<Void> refuse(ServerHttpResponse response) {
+	private static Mono<Void> refuse(ServerHttpResponse response, String reason) {
 		response.setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
 		response.getHeaders().set("Retry-After", Overload.RETRY_AFTER_SECONDS);
 		response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-		byte[] body = Overload.queueFullBody(this.workers.snapshot()).getBytes(StandardCharsets.UTF_8);
-		DataBuffer buffer = response.bufferFactory().wrap(body);
+		DataBuffer buffer = response.bufferFactory().wrap(reason.getBytes(StandardCharsets.UTF_8));
 		return response.writeWith(Mono.just(buffer));
 	}
 

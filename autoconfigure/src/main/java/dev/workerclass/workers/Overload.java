@@ -1,8 +1,8 @@
 package dev.workerclass.workers;
 
 /**
- * What a request refused for overload gets: 503 with {@code Retry-After}, at once, and a short
- * JSON reason, the same from every engine.
+ * What a request refused for overload or given up at its deadline gets: 503 with
+ * {@code Retry-After} and a short JSON reason, the same from every engine.
  */
 public final class Overload {
 
@@ -13,6 +13,16 @@ public final class Overload {
 	public static final String RETRY_AFTER_SECONDS = "1";
 
 	private Overload() {
+	}
+
+	/** The response body for a request given up at its deadline. */
+	public static String timeoutBody(WorkerSettings settings) {
+		return "{\"status\":503,\"error\":\"Service Unavailable\",\"reason\":\"the request took longer than"
+				+ " server.timeout=" + format(settings.timeout()) + "\"}";
+	}
+
+	private static String format(java.time.Duration duration) {
+		return (duration.toMillis() % 1000 == 0) ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
 	}
 
 	/** The response body for a request refused because the line in front of the workers was full. */

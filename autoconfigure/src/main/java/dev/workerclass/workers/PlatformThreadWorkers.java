@@ -4,9 +4,12 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Workers whose slots are platform threads, one per slot: what {@link SyncWorkers} and
@@ -15,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * the pool's queue only ever holds a handler for the instant between one request releasing its
  * thread and the thread picking up the next.
  */
-abstract class PlatformThreadWorkers extends Workers {
+public abstract class PlatformThreadWorkers extends Workers {
 
 	private final ThreadPoolExecutor pool;
 
@@ -28,9 +31,15 @@ abstract class PlatformThreadWorkers extends Workers {
 	}
 
 	@Override
-	protected void runHandler(Handler handler) throws Exception {
+	protected boolean runHandler(Handler handler, WorkerSlots.Ticket ticket, long deadline) throws Exception {
 		ClassLoader containerClassLoader = Thread.currentThread().getContextClassLoader();
+		// Whoever sets this first owns the slot's release: the task when it starts, or this thread
+		// when it gives up on a task that never started.
+		AtomicBoolean claimed = new AtomicBoolean();
 		FutureTask<Void> task = new FutureTask<>(() -> {
+			if (!claimed.compareAndSet(false, true)) {
+				return null;
+			}
 			Thread worker = Thread.currentThread();
 			ClassLoader own = worker.getContextClassLoader();
 			worker.setContextClassLoader(containerClassLoader);
@@ -40,14 +49,26 @@ abstract class PlatformThreadWorkers extends Workers {
 			}
 			finally {
 				worker.setContextClassLoader(own);
+				ticket.release();
 			}
 		});
 		this.pool.execute(task);
 		try {
-			task.get();
+			if (deadline == NO_DEADLINE) {
+				task.get();
+			}
+			else {
+				task.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			}
+			return true;
+		}
+		catch (TimeoutException ex) {
+			// Interrupt the handler and answer now; its slot stays busy until it really returns.
+			giveUp(task, claimed, ticket);
+			return false;
 		}
 		catch (InterruptedException ex) {
-			task.cancel(true);
+			giveUp(task, claimed, ticket);
 			throw ex;
 		}
 		catch (ExecutionException ex) {
@@ -56,6 +77,38 @@ abstract class PlatformThreadWorkers extends Workers {
 				throw exception;
 			}
 			throw (Error) cause;
+		}
+	}
+
+	private static void giveUp(FutureTask<Void> task, AtomicBoolean claimed, WorkerSlots.Ticket ticket) {
+		task.cancel(true);
+		if (claimed.compareAndSet(false, true)) {
+			ticket.release();
+		}
+	}
+
+	/**
+	 * Runs a task once a slot is free, without waiting for it: for callers that must not block
+	 * (an event loop handing a blocking-style handler to the offload pool). A task still running
+	 * after the timeout is interrupted.
+	 * @throws RejectedExecutionException if the line is full
+	 */
+	public void execute(Runnable task) {
+		WorkerSlots.Ticket ticket = slots().acquire((granted) -> this.pool.execute(() -> {
+			WorkerSettings current = settings();
+			long deadline = current.hasTimeout() ? System.nanoTime() + current.timeout().toNanos() : NO_DEADLINE;
+			Alarm alarm = Alarm.interruptAt(Thread.currentThread(), deadline);
+			try {
+				task.run();
+			}
+			finally {
+				alarm.disarm();
+				granted.release();
+			}
+		}));
+		if (ticket.isRejected()) {
+			throw new RejectedExecutionException("All " + slots().limit() + " threads are busy and " + slots().queued()
+					+ " tasks are waiting");
 		}
 	}
 

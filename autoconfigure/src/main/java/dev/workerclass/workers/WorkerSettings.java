@@ -19,9 +19,19 @@ import java.util.List;
  * @param maxWorkers the most workers a runtime resize may set
  * @param maxQueuedSetting requests allowed to wait for a slot, or {@code null} to derive it from the capacity
  * @param ignored settings that were given but do not apply to this class, as {@code name=value}
+ * @param timeout per-request deadline, {@link Duration#ZERO} for none
+ * @param offloadThreads platform threads of the offload pool ({@code @Blocking} handlers, and blocking-style
+ * handlers under reactive)
  */
 public record WorkerSettings(WorkerClass workerClass, int workers, int threads, int workerConnections, Integer backlog,
-		Duration keepAlive, Duration gracefulTimeout, int maxWorkers, Integer maxQueuedSetting, List<String> ignored) {
+		Duration keepAlive, Duration gracefulTimeout, int maxWorkers, Integer maxQueuedSetting, List<String> ignored,
+		Duration timeout, int offloadThreads) {
+
+	/** Default {@code server.timeout}: a request still running after it gets 503. */
+	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+	/** Default {@code server.offload-threads}: the size of the thread pool a plain Spring Boot app has on Tomcat. */
+	public static final int DEFAULT_OFFLOAD_THREADS = 200;
 
 	/** Upper bound for {@code server.workers}: beyond it a typo is likelier than intent. */
 	public static final int MAX_WORKERS = 10_000;
@@ -45,6 +55,17 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 	public static WorkerSettings resolve(String workerClassName, Integer workers, Integer threads,
 			Integer workerConnections, Integer backlog, Duration keepAlive, Duration gracefulTimeout, Integer maxWorkers,
 			Integer maxQueued, int cores) {
+		return resolve(workerClassName, workers, threads, workerConnections, backlog, keepAlive, gracefulTimeout,
+				maxWorkers, maxQueued, null, null, cores);
+	}
+
+	/**
+	 * As above, with the per-request deadline ({@code server.timeout}, {@code null} for 30 s, zero
+	 * for none) and the offload pool's size ({@code server.offload-threads}, {@code null} for 200).
+	 */
+	public static WorkerSettings resolve(String workerClassName, Integer workers, Integer threads,
+			Integer workerConnections, Integer backlog, Duration keepAlive, Duration gracefulTimeout, Integer maxWorkers,
+			Integer maxQueued, Duration timeout, Integer offloadThreads, int cores) {
 		WorkerClass workerClass = (workerClassName != null) ? WorkerClass.parse(workerClassName) : WorkerClass.DEFAULT;
 		int resolvedWorkers = checkRange("server.workers", workers, workerClass.defaultWorkers(cores), 1, MAX_WORKERS);
 		int resolvedThreads = checkRange("server.threads", threads, workerClass.defaultThreads(), 1, MAX_PER_WORKER);
@@ -63,6 +84,9 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 			checkRange("server.max-queued", maxQueued, 0, 0, MAX_CAPACITY);
 		}
 		checkNotNegative("server.keep-alive", keepAlive);
+		checkNotNegative("server.timeout", timeout);
+		int resolvedOffloadThreads = checkRange("server.offload-threads", offloadThreads, DEFAULT_OFFLOAD_THREADS, 1,
+				MAX_PER_WORKER);
 		checkNotNegative("server.graceful-timeout", gracefulTimeout);
 		List<String> ignored = new ArrayList<>();
 		if (threads != null && !workerClass.usesThreads()) {
@@ -72,7 +96,8 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 			ignored.add("server.worker-connections=" + workerConnections);
 		}
 		WorkerSettings settings = new WorkerSettings(workerClass, resolvedWorkers, resolvedThreads, resolvedConnections,
-				backlog, keepAlive, gracefulTimeout, resolvedMaxWorkers, maxQueued, ignored);
+				backlog, keepAlive, gracefulTimeout, resolvedMaxWorkers, maxQueued, ignored,
+				(timeout != null) ? timeout : DEFAULT_TIMEOUT, resolvedOffloadThreads);
 		settings.checkCapacity("server.workers", resolvedWorkers,
 				workerClass.usesThreads() ? "server.threads" : "server.worker-connections");
 		return settings;
@@ -138,7 +163,7 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 		}
 		WorkerSettings resized = new WorkerSettings(this.workerClass, newWorkers, newThreads, newConnections,
 				this.backlog, this.keepAlive, this.gracefulTimeout, this.maxWorkers, this.maxQueuedSetting,
-				this.ignored);
+				this.ignored, this.timeout, this.offloadThreads);
 		String perWorker = this.workerClass.usesThreads() ? names[1] : names[2];
 		Integer perWorkerGiven = this.workerClass.usesThreads() ? threads : workerConnections;
 		if (workers == null && perWorkerGiven != null) {
@@ -170,6 +195,11 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 			case THREAD -> (long) workers * this.threads;
 			case VIRTUAL, REACTIVE -> (long) workers * this.workerConnections;
 		};
+	}
+
+	/** Whether requests have a deadline ({@code server.timeout} is not zero). */
+	public boolean hasTimeout() {
+		return !this.timeout.isZero();
 	}
 
 	/** What gunicorn's "Using worker: gevent" says, with the sizes: {@code virtual (workers=1, worker-connections=1000, capacity=1000)}. */

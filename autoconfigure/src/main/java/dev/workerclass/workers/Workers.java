@@ -8,6 +8,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -28,7 +30,12 @@ public abstract class Workers implements AutoCloseable {
 
 	private final WorkerSlots slots;
 
+	/** A deadline that never comes. */
+	protected static final long NO_DEADLINE = Long.MAX_VALUE;
+
 	private final Instant startedAt = Instant.now();
+
+	private final LongAdder timedOut = new LongAdder();
 
 	private final List<Consumer<WorkerSettings>> resizeListeners = new CopyOnWriteArrayList<>();
 
@@ -79,28 +86,59 @@ public abstract class Workers implements AutoCloseable {
 	/**
 	 * Serves one request from a container thread: waits for a slot, runs the handler on this
 	 * class's kind of thread, and returns once it is done, with its exception if it threw one.
-	 * @return {@code false} if the line was full and the request was not served (the caller answers 503)
+	 * With a {@linkplain WorkerSettings#timeout() timeout}, a request that is still waiting or
+	 * running at its deadline is given up: it leaves the line, or its handler thread is
+	 * interrupted (its slot stays busy until the handler really returns).
+	 * @return what became of the request; on {@link Outcome#REJECTED} and {@link Outcome#TIMED_OUT}
+	 * the caller answers 503
 	 * @throws InterruptedException if the container thread was interrupted while waiting
 	 */
-	public boolean serve(Handler handler) throws Exception {
+	public Outcome serve(Handler handler) throws Exception {
+		WorkerSettings current = this.settings;
+		long deadline = current.hasTimeout() ? System.nanoTime() + current.timeout().toNanos() : NO_DEADLINE;
 		CompletableFuture<Void> admitted = new CompletableFuture<>();
 		WorkerSlots.Ticket ticket = this.slots.acquire((granted) -> admitted.complete(null));
 		if (ticket.isRejected()) {
-			return false;
+			return Outcome.REJECTED;
 		}
+		boolean inTime;
 		try {
-			awaitSlot(admitted);
-			runHandler(handler);
-			return true;
+			inTime = awaitSlot(admitted, deadline);
 		}
-		finally {
+		catch (InterruptedException ex) {
+			ticket.release();
+			throw ex;
+		}
+		if (inTime) {
+			inTime = runHandler(handler, ticket, deadline);
+		}
+		else {
 			ticket.release();
 		}
+		if (!inTime) {
+			this.timedOut.increment();
+			return Outcome.TIMED_OUT;
+		}
+		return Outcome.SERVED;
 	}
 
-	private static void awaitSlot(CompletableFuture<Void> admitted) throws InterruptedException {
+	/** Counts a request given up at its deadline by an engine that keeps time itself (event loops). */
+	public void countTimeout() {
+		this.timedOut.increment();
+	}
+
+	private static boolean awaitSlot(CompletableFuture<Void> admitted, long deadline) throws InterruptedException {
 		try {
-			admitted.get();
+			if (deadline == NO_DEADLINE) {
+				admitted.get();
+			}
+			else {
+				admitted.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			}
+			return true;
+		}
+		catch (TimeoutException ex) {
+			return false;
 		}
 		catch (ExecutionException ex) {
 			// Never completed exceptionally; only a grant completes it.
@@ -109,11 +147,28 @@ public abstract class Workers implements AutoCloseable {
 	}
 
 	/**
-	 * Runs an admitted handler on this class's kind of thread and waits for it. The base runs it
-	 * where it is, which is right when container threads are the class's threads (virtual).
+	 * Runs an admitted handler on this class's kind of thread, waits for it and then releases the
+	 * ticket. The base runs it where it is, which is right when container threads are the class's
+	 * threads (virtual): at the deadline an alarm interrupts this thread.
+	 * @return {@code false} if the deadline passed (the handler's exception, likely caused by the
+	 * interrupt, is then dropped)
 	 */
-	protected void runHandler(Handler handler) throws Exception {
-		handler.handle();
+	protected boolean runHandler(Handler handler, WorkerSlots.Ticket ticket, long deadline) throws Exception {
+		Alarm alarm = Alarm.interruptAt(Thread.currentThread(), deadline);
+		try {
+			handler.handle();
+		}
+		catch (Exception ex) {
+			if (!alarm.disarm()) {
+				return false;
+			}
+			throw ex;
+		}
+		finally {
+			alarm.disarm();
+			ticket.release();
+		}
+		return !alarm.rang();
 	}
 
 	/**
@@ -163,7 +218,8 @@ public abstract class Workers implements AutoCloseable {
 		WorkerSettings current = this.settings;
 		return new WorkersSnapshot(current.workerClass(), current.workers(), current.threads(),
 				current.workerConnections(), this.slots.limit(), this.slots.busy(), this.slots.queued(),
-				this.slots.completed(), this.slots.rejected(), this.resizes.sum(), current.maxWorkers(),
+				this.slots.completed(), this.slots.rejected(), this.timedOut.sum(), this.resizes.sum(),
+				current.maxWorkers(),
 				this.slots.maxQueued(), this.startedAt);
 	}
 
@@ -178,6 +234,20 @@ public abstract class Workers implements AutoCloseable {
 
 	protected WorkerSlots slots() {
 		return this.slots;
+	}
+
+	/** What became of a request handed to {@link #serve}. */
+	public enum Outcome {
+
+		/** The handler ran and returned (or threw) before the deadline. */
+		SERVED,
+
+		/** The line was full: refused at once. */
+		REJECTED,
+
+		/** Still waiting or running at the deadline: given up, its handler interrupted. */
+		TIMED_OUT
+
 	}
 
 	/** A request handler as the engine runs it (the rest of a servlet filter chain, say). */

@@ -148,7 +148,7 @@ class WorkersEndpointAutoConfigurationTests {
 			.withPropertyValues("management.endpoints.web.exposure.include=workers")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(context).hasSingleBean(Workers.class);
+				assertThat(context).hasBean("workers");
 				assertThat(context).doesNotHaveBean(WorkersEndpoint.class);
 				assertThat(context).doesNotHaveBean(WorkersMeterBinder.class);
 				assertThat(context).doesNotHaveBean(WorkersHealthIndicator.class);
@@ -185,7 +185,7 @@ class WorkersEndpointAutoConfigurationTests {
 		@Bean
 		WorkersEndpoint ownWorkersEndpoint(Workers workers) {
 			Supplier<String> engine = () -> "own";
-			return new WorkersEndpoint(workers, engine);
+			return new WorkersEndpoint(workers, null, engine);
 		}
 
 	}

@@ -3,6 +3,7 @@ package dev.workerclass.actuate;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.workerclass.workers.OffloadWorkers;
 import dev.workerclass.workers.WorkerSettings;
 import dev.workerclass.workers.Workers;
 import dev.workerclass.workers.WorkersSnapshot;
@@ -28,13 +29,20 @@ class WorkersEndpointTests {
 		if (this.workers != null) {
 			this.workers.close(Duration.ofSeconds(5));
 		}
+		if (this.offload != null) {
+			this.offload.close(Duration.ofSeconds(5));
+		}
 	}
+
+	private OffloadWorkers offload;
 
 	private WorkersEndpoint endpoint(String workerClass, Integer workers, Integer threads, Integer workerConnections,
 			Integer maxWorkers) {
-		this.workers = Workers.create(WorkerSettings.resolve(workerClass, workers, threads, workerConnections, null,
-				null, null, maxWorkers, null, 2));
-		return new WorkersEndpoint(this.workers, () -> "tomcat");
+		WorkerSettings settings = WorkerSettings.resolve(workerClass, workers, threads, workerConnections, null, null,
+				null, maxWorkers, null, 2);
+		this.workers = Workers.create(settings);
+		this.offload = new OffloadWorkers(settings);
+		return new WorkersEndpoint(this.workers, this.offload, () -> "tomcat");
 	}
 
 	@Test
@@ -54,7 +62,8 @@ class WorkersEndpointTests {
 			.containsEntry("resizes", 0L)
 			.containsEntry("maxWorkers", 10)
 			.containsKeys("startedAt", "uptime")
-			.doesNotContainKeys("workerConnections", "offload");
+			.doesNotContainKeys("workerConnections")
+			.containsKey("offload");
 		assertThat(shown.get("startedAt")).isEqualTo(this.workers.snapshot().startedAt().toString());
 		assertThat(Duration.parse((String) shown.get("uptime")).isNegative()).isFalse();
 	}
@@ -66,7 +75,8 @@ class WorkersEndpointTests {
 			.containsEntry("workerConnections", 50)
 			.containsEntry("capacity", 50)
 			.containsEntry("maxWorkers", 16)
-			.doesNotContainKeys("threads", "offload");
+			.doesNotContainKeys("threads")
+			.containsKey("offload");
 	}
 
 	@Test
@@ -75,23 +85,25 @@ class WorkersEndpointTests {
 		assertThat(shown).containsEntry("workerClass", "sync")
 			.containsEntry("workers", 3)
 			.containsEntry("capacity", 3)
-			.doesNotContainKeys("threads", "workerConnections", "offload");
+			.doesNotContainKeys("threads", "workerConnections")
+			.containsKey("offload");
 	}
 
 	@Test
-	void showsTheOffloadPoolForReactive() {
+	void showsTheOffloadPool() {
 		Map<String, Object> shown = endpoint("reactive", 2, null, 10, null).workers();
 		assertThat(shown).containsEntry("workerClass", "reactive")
 			.containsEntry("workerConnections", 10)
 			.containsEntry("capacity", 20)
-			.containsEntry("offload", Map.of("threads", 200, "busy", 0));
+			.containsEntry("offload", Map.of("threads", 200, "busy", 0, "queued", 0, "completed", 0L, "rejected", 0L,
+					"timedOut", 0L));
 	}
 
 	@Test
 	void theKeysComeInAStableOrder() {
 		assertThat(endpoint("thread", 1, 2, null, null).workers().keySet()).containsExactly("workerClass", "engine",
 				"workers", "threads", "capacity", "busy", "idle", "queued", "maxQueued", "completed", "rejected",
-				"resizes", "maxWorkers", "startedAt", "uptime");
+				"timedOut", "timeout", "resizes", "maxWorkers", "startedAt", "uptime", "offload");
 	}
 
 	@Test
@@ -220,7 +232,7 @@ class WorkersEndpointTests {
 	void theEngineIsAskedEachTime() {
 		this.workers = Workers.create(WorkerSettings.resolve("sync", 1, null, null, null, null, null, null, null, 2));
 		String[] engine = { "unknown" };
-		WorkersEndpoint endpoint = new WorkersEndpoint(this.workers, () -> engine[0]);
+		WorkersEndpoint endpoint = new WorkersEndpoint(this.workers, null, () -> engine[0]);
 		assertThat(endpoint.workers()).containsEntry("engine", "unknown");
 		engine[0] = "jetty";
 		assertThat(endpoint.workers()).containsEntry("engine", "jetty");

@@ -64,10 +64,10 @@ class WorkersHealthIndicatorTests {
 			CompletableFuture<Boolean> served = new CompletableFuture<>();
 			workers.containerExecutor().execute(() -> {
 				try {
-					served.complete(workers.serve(() -> {
+					served.complete((workers.serve(() -> {
 						running.countDown();
 						finish.await(10, TimeUnit.SECONDS);
-					}));
+					}) == Workers.Outcome.SERVED));
 				}
 				catch (Throwable ex) {
 					served.completeExceptionally(ex);

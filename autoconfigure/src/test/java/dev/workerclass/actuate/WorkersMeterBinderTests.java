@@ -30,7 +30,8 @@ class WorkersMeterBinderTests {
 	private static final String[] GAUGES = { "workers.capacity", "workers.busy", "workers.idle", "workers.queued",
 			"workers.count" };
 
-	private static final String[] COUNTERS = { "workers.completed", "workers.rejected", "workers.resizes" };
+	private static final String[] COUNTERS = { "workers.completed", "workers.rejected", "workers.timeouts",
+			"workers.resizes" };
 
 	@ParameterizedTest
 	@ValueSource(strings = { "sync", "thread", "virtual", "reactive" })
@@ -121,7 +122,7 @@ class WorkersMeterBinderTests {
 		CompletableFuture<Boolean> result = new CompletableFuture<>();
 		workers.containerExecutor().execute(() -> {
 			try {
-				result.complete(workers.serve(handler));
+				result.complete((workers.serve(handler) == Workers.Outcome.SERVED));
 			}
 			catch (Throwable ex) {
 				result.completeExceptionally(ex);

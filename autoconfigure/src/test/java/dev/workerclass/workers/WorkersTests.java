@@ -103,7 +103,7 @@ class WorkersTests {
 				workers.containerExecutor().execute(() -> {
 					callers.add(Thread.currentThread());
 					try {
-						results.add(workers.serve(() -> ranOn.add(Thread.currentThread())));
+						results.add((workers.serve(() -> ranOn.add(Thread.currentThread())) == Workers.Outcome.SERVED));
 					}
 					catch (Exception ex) {
 						throw new IllegalStateException(ex);
@@ -136,7 +136,7 @@ class WorkersTests {
 	void virtualServesInlineOnTheCallingThread() throws Exception {
 		try (Workers workers = Workers.create(settings("virtual", 1, null, 2))) {
 			AtomicReference<Thread> ranOn = new AtomicReference<>();
-			assertThat(workers.serve(() -> ranOn.set(Thread.currentThread()))).isTrue();
+			assertThat((workers.serve(() -> ranOn.set(Thread.currentThread())) == Workers.Outcome.SERVED)).isTrue();
 			assertThat(ranOn.get()).isSameAs(Thread.currentThread());
 			assertThat(workers.snapshot().completed()).isEqualTo(1);
 		}
@@ -148,7 +148,7 @@ class WorkersTests {
 			boolean virtual) throws Exception {
 		try (Workers workers = Workers.create(settings)) {
 			AtomicBoolean handled = new AtomicBoolean();
-			boolean served = workers.serve(() -> handled.set(true));
+			boolean served = (workers.serve(() -> handled.set(true)) == Workers.Outcome.SERVED);
 			assertThat(served).isTrue();
 			assertThat(handled).isTrue();
 			WorkersSnapshot snapshot = workers.snapshot();
@@ -202,7 +202,7 @@ class WorkersTests {
 			CompletableFuture<Boolean> refused = new CompletableFuture<>();
 			workers.containerExecutor().execute(() -> {
 				try {
-					refused.complete(workers.serve(() -> ran.set(true)));
+					refused.complete((workers.serve(() -> ran.set(true)) == Workers.Outcome.SERVED));
 				}
 				catch (Throwable ex) {
 					refused.completeExceptionally(ex);
@@ -248,8 +248,8 @@ class WorkersTests {
 			WorkersSnapshot snapshot = workers.snapshot();
 			assertThat(snapshot.busy()).isZero();
 			assertThat(snapshot.completed()).isEqualTo(3);
-			assertThat(workers.serve(() -> {
-			})).isTrue();
+			assertThat((workers.serve(() -> {
+			}) == Workers.Outcome.SERVED)).isTrue();
 		}
 	}
 
@@ -719,7 +719,6 @@ class WorkersTests {
 		try {
 			assertThat(workers.eventLoops()).isEqualTo(3);
 			assertThat(workers.snapshot().capacity()).isEqualTo(30);
-			assertThat(workers.offloadThreads()).isEqualTo(ReactiveWorkers.DEFAULT_OFFLOAD_THREADS);
 		}
 		finally {
 			workers.close(TIMEOUT);
@@ -727,13 +726,14 @@ class WorkersTests {
 	}
 
 	@Test
-	void reactiveOffloadRunsBlockingHandlersOnNamedPlatformThreads() throws Exception {
-		ReactiveWorkers workers = new ReactiveWorkers(settings("reactive", 1, null, 10));
+	void theOffloadPoolRunsTasksOnNamedPlatformThreadsAndCountsThem() throws Exception {
+		OffloadWorkers offload = new OffloadWorkers(settings("reactive", 1, null, 10));
 		try {
+			assertThat(offload.threads()).isEqualTo(WorkerSettings.DEFAULT_OFFLOAD_THREADS);
 			CountDownLatch running = new CountDownLatch(1);
 			CountDownLatch finish = new CountDownLatch(1);
 			List<Thread> ranOn = new CopyOnWriteArrayList<>();
-			workers.offloadExecutor().execute(() -> {
+			offload.execute(() -> {
 				ranOn.add(Thread.currentThread());
 				running.countDown();
 				try {
@@ -744,16 +744,17 @@ class WorkersTests {
 				}
 			});
 			assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
-			assertThat(workers.offloadBusy()).isEqualTo(1);
+			assertThat(offload.snapshot().busy()).isEqualTo(1);
 			finish.countDown();
 			assertThat(ranOn).singleElement().satisfies((thread) -> {
 				assertThat(thread.getName()).startsWith("workerclass-offload-");
 				assertThat(thread.isVirtual()).isFalse();
 			});
-			soon().until(() -> workers.offloadBusy() == 0);
+			soon().until(() -> offload.snapshot().busy() == 0);
+			assertThat(offload.snapshot().completed()).isEqualTo(1);
 		}
 		finally {
-			workers.close(TIMEOUT);
+			offload.close(TIMEOUT);
 		}
 	}
 
@@ -771,7 +772,7 @@ class WorkersTests {
 	private static WorkerSettings withMaxQueued(WorkerSettings settings, int maxQueued) {
 		return new WorkerSettings(settings.workerClass(), settings.workers(), settings.threads(),
 				settings.workerConnections(), settings.backlog(), settings.keepAlive(), settings.gracefulTimeout(),
-				settings.maxWorkers(), maxQueued, settings.ignored());
+				settings.maxWorkers(), maxQueued, settings.ignored(), settings.timeout(), settings.offloadThreads());
 	}
 
 	/**
@@ -814,7 +815,7 @@ class WorkersTests {
 				CountDownLatch gate = this.gates[i];
 				workers.containerExecutor().execute(() -> {
 					try {
-						if (workers.serve(() -> run(gate))) {
+						if ((workers.serve(() -> run(gate)) == Workers.Outcome.SERVED)) {
 							this.served.incrementAndGet();
 						}
 					}
