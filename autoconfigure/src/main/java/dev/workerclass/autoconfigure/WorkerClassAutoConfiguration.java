@@ -1,6 +1,7 @@
 package dev.workerclass.autoconfigure;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 import dev.workerclass.jetty.JettyWorkersCustomizer;
 import dev.workerclass.netty.NettyWorkersCustomizer;
@@ -19,6 +20,7 @@ import jakarta.servlet.DispatcherType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -144,9 +146,14 @@ public final class WorkerClassAutoConfiguration {
 
 		@Bean
 		FilterRegistrationBean<WorkersServletFilter> workersServletFilter(Workers workers, OffloadWorkers offload,
-				ControlPlane controlPlane, ObjectProvider<RequestMappingHandlerMapping> handlerMapping) {
+				ControlPlane controlPlane, ListableBeanFactory beans) {
+			// Spring MVC's own mapping for @RequestMapping methods, by the name DispatcherServlet knows
+			// it under (actuator adds mappings of related types), looked up once requests arrive.
+			Supplier<RequestMappingHandlerMapping> handlerMapping = () -> beans
+				.containsBean("requestMappingHandlerMapping")
+						? beans.getBean("requestMappingHandlerMapping", RequestMappingHandlerMapping.class) : null;
 			FilterRegistrationBean<WorkersServletFilter> registration = new FilterRegistrationBean<>(
-					new WorkersServletFilter(workers, offload, controlPlane, handlerMapping::getIfUnique));
+					new WorkersServletFilter(workers, offload, controlPlane, handlerMapping));
 			registration.setName("workersServletFilter");
 			registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 			registration.setDispatcherTypes(DispatcherType.REQUEST);

@@ -56,7 +56,9 @@ public class WorkersServletFilter extends OncePerRequestFilter {
 		SealableResponse guarded = new SealableResponse(response);
 		Workers.Outcome outcome;
 		try {
-			outcome = target.serve(() -> chain.doFilter(request, guarded));
+			// At the deadline the response is sealed first: nothing the handler writes after it, while
+			// it still runs or once interrupted, reaches the client or the connection.
+			outcome = target.serve(() -> chain.doFilter(request, guarded), guarded::seal);
 		}
 		catch (IOException | ServletException | RuntimeException ex) {
 			throw ex;
@@ -71,7 +73,6 @@ public class WorkersServletFilter extends OncePerRequestFilter {
 		switch (outcome) {
 			case REJECTED -> refuse(response, Overload.queueFullBody(target.snapshot()));
 			case TIMED_OUT -> {
-				// The handler may still be running: nothing it writes from now on reaches the client.
 				guarded.seal();
 				if (!response.isCommitted()) {
 					response.reset();

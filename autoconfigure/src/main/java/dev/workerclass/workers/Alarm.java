@@ -17,7 +17,7 @@ final class Alarm {
 	private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(
 			Thread.ofPlatform().name("workerclass-timeout").daemon(true).factory());
 
-	private static final Alarm NONE = new Alarm(null);
+	private static final Alarm NONE = new Alarm(null, null);
 
 	private static final int ARMED = 0;
 
@@ -29,24 +29,37 @@ final class Alarm {
 
 	private final Thread thread;
 
+	private final Runnable beforeInterrupt;
+
 	private volatile ScheduledFuture<?> scheduled;
 
-	private Alarm(Thread thread) {
+	private Alarm(Thread thread, Runnable beforeInterrupt) {
 		this.thread = thread;
+		this.beforeInterrupt = beforeInterrupt;
 	}
 
 	/** An alarm that interrupts {@code thread} at {@code deadline} ({@link System#nanoTime()}), or none. */
 	static Alarm interruptAt(Thread thread, long deadline) {
+		return interruptAt(thread, deadline, () -> {
+		});
+	}
+
+	/**
+	 * As above, running {@code beforeInterrupt} first: an interrupt makes the handler's next channel
+	 * operation close the connection, so whatever must stop the handler's writes runs before it.
+	 */
+	static Alarm interruptAt(Thread thread, long deadline, Runnable beforeInterrupt) {
 		if (deadline == Workers.NO_DEADLINE) {
 			return NONE;
 		}
-		Alarm alarm = new Alarm(thread);
+		Alarm alarm = new Alarm(thread, beforeInterrupt);
 		alarm.scheduled = TIMER.schedule(alarm::ring, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 		return alarm;
 	}
 
 	private void ring() {
 		if (this.state.compareAndSet(ARMED, RANG)) {
+			this.beforeInterrupt.run();
 			this.thread.interrupt();
 		}
 	}

@@ -31,7 +31,8 @@ public abstract class PlatformThreadWorkers extends Workers {
 	}
 
 	@Override
-	protected boolean runHandler(Handler handler, WorkerSlots.Ticket ticket, long deadline) throws Exception {
+	protected boolean runHandler(Handler handler, WorkerSlots.Ticket ticket, long deadline, Runnable atDeadline)
+			throws Exception {
 		ClassLoader containerClassLoader = Thread.currentThread().getContextClassLoader();
 		// Whoever sets this first owns the slot's release: the task when it starts, or this thread
 		// when it gives up on a task that never started.
@@ -64,6 +65,7 @@ public abstract class PlatformThreadWorkers extends Workers {
 		}
 		catch (TimeoutException ex) {
 			// Interrupt the handler and answer now; its slot stays busy until it really returns.
+			atDeadline.run();
 			giveUp(task, claimed, ticket);
 			return false;
 		}

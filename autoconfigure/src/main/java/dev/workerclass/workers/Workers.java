@@ -94,6 +94,16 @@ public abstract class Workers implements AutoCloseable {
 	 * @throws InterruptedException if the container thread was interrupted while waiting
 	 */
 	public Outcome serve(Handler handler) throws Exception {
+		return serve(handler, () -> {
+		});
+	}
+
+	/**
+	 * As {@link #serve(Handler)}, running {@code atDeadline} when a running handler is given up,
+	 * before its thread is interrupted: the place to stop the handler's writes (an interrupted
+	 * thread's next channel operation closes the connection, and the 503 with it).
+	 */
+	public Outcome serve(Handler handler, Runnable atDeadline) throws Exception {
 		WorkerSettings current = this.settings;
 		long deadline = current.hasTimeout() ? System.nanoTime() + current.timeout().toNanos() : NO_DEADLINE;
 		CompletableFuture<Void> admitted = new CompletableFuture<>();
@@ -110,7 +120,7 @@ public abstract class Workers implements AutoCloseable {
 			throw ex;
 		}
 		if (inTime) {
-			inTime = runHandler(handler, ticket, deadline);
+			inTime = runHandler(handler, ticket, deadline, atDeadline);
 		}
 		else {
 			ticket.release();
@@ -153,8 +163,9 @@ public abstract class Workers implements AutoCloseable {
 	 * @return {@code false} if the deadline passed (the handler's exception, likely caused by the
 	 * interrupt, is then dropped)
 	 */
-	protected boolean runHandler(Handler handler, WorkerSlots.Ticket ticket, long deadline) throws Exception {
-		Alarm alarm = Alarm.interruptAt(Thread.currentThread(), deadline);
+	protected boolean runHandler(Handler handler, WorkerSlots.Ticket ticket, long deadline, Runnable atDeadline)
+			throws Exception {
+		Alarm alarm = Alarm.interruptAt(Thread.currentThread(), deadline, atDeadline);
 		try {
 			handler.handle();
 		}

@@ -1,6 +1,9 @@
 package dev.workerclass.it;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.workerclass.Blocking;
 
 import reactor.core.publisher.Mono;
 
@@ -18,8 +21,46 @@ import org.springframework.web.bind.annotation.RestController;
 @EnableAutoConfiguration
 public class TestApp {
 
+	/** Handlers that saw an interrupt (a timed-out request's handler is interrupted). */
+	static final AtomicInteger interrupted = new AtomicInteger();
+
 	@RestController
 	static class Routes {
+
+		@GetMapping("/interruptible")
+		String interruptible(@RequestParam(defaultValue = "200") long ms) throws InterruptedException {
+			try {
+				Thread.sleep(ms);
+			}
+			catch (InterruptedException ex) {
+				interrupted.incrementAndGet();
+				throw ex;
+			}
+			return "hello";
+		}
+
+		/** Ignores interrupts: holds its thread until the time has passed, like a call stuck in C. */
+		@GetMapping("/stubborn")
+		String stubborn(@RequestParam(defaultValue = "200") long ms) {
+			long end = System.nanoTime() + ms * 1_000_000;
+			while (System.nanoTime() < end) {
+				Thread.onSpinWait();
+			}
+			return "hello";
+		}
+
+		@GetMapping("/fail")
+		String fail() {
+			throw new IllegalStateException("boom");
+		}
+
+		/** Runs on the offload pool whatever the worker class. */
+		@Blocking
+		@GetMapping("/blocking-thread")
+		String blockingThread(@RequestParam(defaultValue = "0") long ms) throws InterruptedException {
+			Thread.sleep(ms);
+			return describe(Thread.currentThread());
+		}
 
 		@GetMapping("/test")
 		String test(@RequestParam(defaultValue = "200") long ms) throws InterruptedException {

@@ -1,0 +1,167 @@
+package dev.workerclass.it;
+
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What happens to a request that is too slow or finds no room, for every worker class: 503 with a
+ * reason (and Retry-After), an interrupted handler, counters that say so, and a slot that always
+ * comes back, whatever became of the request.
+ */
+class TimeoutsAndOverloadIT {
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static final String EXPOSE = "management.endpoints.web.exposure.include=workers";
+
+	private static String[] oneSlot(String workerClass, String... more) {
+		List<String> properties = new ArrayList<>(List.of("server.worker-class=" + workerClass, "server.workers=1",
+				"server.threads=1", "server.worker-connections=1", EXPOSE));
+		properties.addAll(List.of(more));
+		return properties.toArray(String[]::new);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> state(RunningServer server) {
+		return json.readValue(server.get("/actuator/workers").body(), Map.class);
+	}
+
+	private static void awaitIdle(RunningServer server) {
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(
+				() -> assertThat(state(server)).containsEntry("busy", 0).containsEntry("queued", 0));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "sync", "thread", "virtual", "reactive" })
+	void aRequestPastTheTimeoutGets503AndItsHandlerIsInterrupted(String workerClass) {
+		try (RunningServer server = RunningServer.start(oneSlot(workerClass, "server.timeout=500ms"))) {
+			TestApp.interrupted.set(0);
+			long start = System.nanoTime();
+			HttpResponse<String> response = server.get("/interruptible?ms=5000");
+			Duration took = Duration.ofNanos(System.nanoTime() - start);
+			assertThat(response.statusCode()).isEqualTo(503);
+			assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+			assertThat(response.body()).contains("server.timeout=500ms");
+			assertThat(took).isBetween(Duration.ofMillis(450), Duration.ofMillis(3000));
+			await().atMost(Duration.ofSeconds(5)).until(() -> TestApp.interrupted.get() == 1);
+			awaitIdle(server);
+			Map<String, Object> state = state(server);
+			assertThat(state).containsEntry("timedOut", 1).containsEntry("timeout", "PT0.5S");
+			// A request in time is untouched.
+			assertThat(server.get("/interruptible?ms=10").body()).isEqualTo("hello");
+			assertThat(state(server)).containsEntry("timedOut", 1);
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "sync", "thread" })
+	void theAnswerComesAtTheDeadlineEvenIfTheHandlerIgnoresTheInterrupt(String workerClass) {
+		try (RunningServer server = RunningServer.start(oneSlot(workerClass, "server.timeout=500ms"))) {
+			long start = System.nanoTime();
+			HttpResponse<String> response = server.get("/stubborn?ms=2500");
+			assertThat(response.statusCode()).isEqualTo(503);
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2000));
+			// The worker is honestly busy until the stubborn handler returns.
+			assertThat(state(server)).containsEntry("busy", 1);
+			awaitIdle(server);
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "sync", "thread", "virtual" })
+	void aRequestStillWaitingAtTheTimeoutLeavesTheLine(String workerClass) {
+		try (RunningServer server = RunningServer.start(oneSlot(workerClass, "server.timeout=700ms"))) {
+			// A handler that ignores its interrupt keeps the only worker past the next request's deadline.
+			CompletableFuture<HttpResponse<String>> holder = server.getAsync("/stubborn?ms=1500");
+			await().atMost(Duration.ofSeconds(5)).until(() -> state(server).get("busy").equals(1));
+			long start = System.nanoTime();
+			HttpResponse<String> starved = server.get("/test?ms=10");
+			assertThat(starved.statusCode()).isEqualTo(503);
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1400));
+			assertThat(holder.join().statusCode()).isEqualTo(503);
+			awaitIdle(server);
+			assertThat(state(server)).containsEntry("timedOut", 2);
+			assertThat(server.get("/test?ms=10").statusCode()).isEqualTo(200);
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "sync", "thread", "virtual", "reactive" })
+	void aFullLineGets503WithRetryAfterAtOnce(String workerClass) {
+		try (RunningServer server = RunningServer.start(oneSlot(workerClass, "server.max-queued=1"))) {
+			CompletableFuture<HttpResponse<String>> busy = server.getAsync("/test?ms=1500");
+			await().atMost(Duration.ofSeconds(5)).until(() -> state(server).get("busy").equals(1));
+			CompletableFuture<HttpResponse<String>> queued = server.getAsync("/test?ms=1");
+			await().atMost(Duration.ofSeconds(5)).until(() -> state(server).get("queued").equals(1));
+			long start = System.nanoTime();
+			HttpResponse<String> refused = server.get("/test?ms=1");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1000));
+			assertThat(refused.statusCode()).isEqualTo(503);
+			assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+			assertThat(refused.body()).contains("server.max-queued=1");
+			assertThat(busy.join().statusCode()).isEqualTo(200);
+			assertThat(queued.join().statusCode()).isEqualTo(200);
+			awaitIdle(server);
+			assertThat(state(server)).containsEntry("rejected", 1);
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "sync", "thread", "virtual", "reactive" })
+	void noSlotLeaksAfterExceptionsTimeoutsAndAbortedClients(String workerClass) throws Exception {
+		try (RunningServer server = RunningServer.start(oneSlot(workerClass, "server.timeout=300ms",
+				"server.workers=2"))) {
+			for (int i = 0; i < 5; i++) {
+				assertThat(server.get("/fail").statusCode()).isEqualTo(500);
+			}
+			List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
+			for (int i = 0; i < 4; i++) {
+				slow.add(server.getAsync("/interruptible?ms=2000"));
+			}
+			slow.forEach((reply) -> assertThat(reply.join().statusCode()).isEqualTo(503));
+			for (int i = 0; i < 6; i++) {
+				// A client that sends its request and goes away before the answer.
+				try (Socket socket = new Socket()) {
+					socket.connect(new InetSocketAddress("127.0.0.1", server.webServer().getPort()), 5000);
+					OutputStream out = socket.getOutputStream();
+					out.write("GET /test?ms=150 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+					out.flush();
+				}
+			}
+			awaitIdle(server);
+			assertThat(server.get("/test?ms=1").body()).isEqualTo("hello");
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "sync", "thread", "virtual", "reactive" })
+	void blockingHandlersRunOnTheOffloadPoolWhateverTheClass(String workerClass) {
+		// Under reactive a request also holds a slot on the loops while its handler is offloaded.
+		try (RunningServer server = RunningServer.start(oneSlot(workerClass, "server.offload-threads=4",
+				"server.worker-connections=" + (workerClass.equals("reactive") ? 100 : 1)))) {
+			assertThat(server.get("/blocking-thread").body()).startsWith("workerclass-offload-").endsWith(" platform");
+			// Four offload threads serve four at once, though the class has a single slot.
+			assertThat(server.timeConcurrentBody(4, "/blocking-thread?ms=400")).isLessThan(Duration.ofMillis(1200));
+			@SuppressWarnings("unchecked")
+			Map<String, Object> offload = (Map<String, Object>) state(server).get("offload");
+			assertThat(offload).containsEntry("threads", 4).containsEntry("busy", 0);
+			assertThat(((Number) offload.get("completed")).intValue()).isGreaterThanOrEqualTo(6);
+		}
+	}
+
+}
