@@ -12,7 +12,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
@@ -41,9 +43,14 @@ final class RunningServer implements AutoCloseable {
 	}
 
 	static RunningServer start(Class<?> app, String... properties) {
-		String[] all = Stream.concat(Stream.of("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off"),
-				Stream.of(properties)).toArray(String[]::new);
-		return new RunningServer(new SpringApplicationBuilder(app).properties(all).run());
+		// Command-line arguments: they win over any configuration file, as the test means them to.
+		// A property given twice keeps its last value (repeated arguments would be joined with commas).
+		Map<String, String> arguments = new LinkedHashMap<>();
+		Stream.concat(Stream.of("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off"),
+				Stream.of(properties))
+			.forEach((property) -> arguments.put(property.substring(0, property.indexOf('=')), property));
+		String[] all = arguments.values().stream().map((property) -> "--" + property).toArray(String[]::new);
+		return new RunningServer(new SpringApplicationBuilder(app).run(all));
 	}
 
 	static RunningServer start(String... properties) {

@@ -7,12 +7,15 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 
+import dev.workerclass.Blocking;
 import reactor.core.publisher.Mono;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
 /**
  * The same routes and bytes as the gunicorn peer ({@code shared/peers/peer_app.py}), written once
@@ -80,6 +83,32 @@ public class Routes {
 			digest = sha256.digest();
 		}
 		return HexFormat.of().formatHex(digest);
+	}
+
+	/**
+	 * The seed's C extension: blocks in C ({@code sleep(3)} via FFM). Under {@code virtual} each call
+	 * holds a carrier, so the whole server serves only as many at once as there are carriers.
+	 */
+	@GetMapping(path = "/native-sleep", produces = MediaType.TEXT_PLAIN_VALUE)
+	public String nativeSleep(@RequestParam(defaultValue = "1") int seconds) {
+		checkSeconds(seconds);
+		NativeSleep.sleep(seconds);
+		return "slept " + seconds + "s in C";
+	}
+
+	/** The fix, gunicorn's "move the C call into another process": the same call on the offload pool. */
+	@Blocking
+	@GetMapping(path = "/native-sleep-offloaded", produces = MediaType.TEXT_PLAIN_VALUE)
+	public String nativeSleepOffloaded(@RequestParam(defaultValue = "1") int seconds) {
+		checkSeconds(seconds);
+		NativeSleep.sleep(seconds);
+		return "slept " + seconds + "s in C, offloaded";
+	}
+
+	private static void checkSeconds(int seconds) {
+		if (seconds < 0 || seconds > 60) {
+			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "seconds must be from 0 to 60");
+		}
 	}
 
 	static int staticPageBytes() {

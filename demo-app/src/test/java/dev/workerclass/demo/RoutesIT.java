@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
+import dev.workerclass.workers.Workers;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,9 +26,10 @@ class RoutesIT {
 	@ParameterizedTest
 	@ValueSource(strings = { "sync", "thread", "virtual", "reactive" })
 	void everyRouteAnswersAsThePeerDoes(String workerClass) throws Exception {
+		// Arguments, not default properties: the demo's application.yml sets a class of its own.
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(DemoApplication.class)
-			.properties("server.port=0", "server.worker-class=" + workerClass, "server.workers=2")
-			.run()) {
+			.run("--server.port=0", "--server.worker-class=" + workerClass, "--server.workers=2")) {
+			assertThat(context.getBean(Workers.class).workerClass().canonicalName()).isEqualTo(workerClass);
 			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 			assertThat(get(port, "/test?ms=10")).isEqualTo("hello");
 			assertThat(get(port, "/test-async?ms=10")).isEqualTo("hello");
