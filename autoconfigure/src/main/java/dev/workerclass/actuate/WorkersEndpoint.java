@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import dev.workerclass.autoconfigure.WorkersDiagnostics;
 import dev.workerclass.workers.InvalidWorkerSettingException;
 import dev.workerclass.workers.OffloadWorkers;
 import dev.workerclass.workers.Workers;
@@ -38,10 +39,18 @@ public class WorkersEndpoint {
 
 	private final Supplier<String> engine;
 
+	private final WorkersDiagnostics diagnostics;
+
 	public WorkersEndpoint(Workers workers, OffloadWorkers offload, Supplier<String> engine) {
+		this(workers, offload, engine, null);
+	}
+
+	public WorkersEndpoint(Workers workers, OffloadWorkers offload, Supplier<String> engine,
+			WorkersDiagnostics diagnostics) {
 		this.workers = workers;
 		this.offload = offload;
 		this.engine = engine;
+		this.diagnostics = diagnostics;
 	}
 
 	@ReadOperation
@@ -125,6 +134,12 @@ public class WorkersEndpoint {
 			offload.put("rejected", pool.rejected());
 			offload.put("timedOut", pool.timedOut());
 			description.put("offload", offload);
+		}
+		if (this.diagnostics != null) {
+			Map<String, Object> diagnostics = this.diagnostics.describe();
+			if (!diagnostics.isEmpty()) {
+				description.put("diagnostics", diagnostics);
+			}
 		}
 		return description;
 	}

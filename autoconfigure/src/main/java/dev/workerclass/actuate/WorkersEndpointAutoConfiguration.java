@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.function.Supplier;
 
 import dev.workerclass.autoconfigure.WorkerClassAutoConfiguration;
+import dev.workerclass.autoconfigure.WorkersDiagnostics;
 import dev.workerclass.workers.OffloadWorkers;
 import dev.workerclass.workers.Workers;
 
@@ -34,8 +35,9 @@ public final class WorkersEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint(WorkersEndpoint.class)
 	WorkersEndpoint workersEndpoint(Workers workers, ObjectProvider<OffloadWorkers> offload,
-			ApplicationContext context) {
-		return new WorkersEndpoint(workers, offload.getIfAvailable(), engineName(context));
+			ObjectProvider<WorkersDiagnostics> diagnostics, ApplicationContext context) {
+		return new WorkersEndpoint(workers, offload.getIfAvailable(), engineName(context),
+				diagnostics.getIfAvailable());
 	}
 
 	@Bean
@@ -57,8 +59,9 @@ public final class WorkersEndpointAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WorkersMeterBinder workersMeterBinder(Workers workers, ObjectProvider<OffloadWorkers> offload) {
-			return new WorkersMeterBinder(workers, offload.getIfAvailable());
+		WorkersMeterBinder workersMeterBinder(Workers workers, ObjectProvider<OffloadWorkers> offload,
+				ObjectProvider<WorkersDiagnostics> diagnostics) {
+			return new WorkersMeterBinder(workers, offload.getIfAvailable(), diagnostics.getIfAvailable());
 		}
 
 	}

@@ -2,6 +2,7 @@ package dev.workerclass.actuate;
 
 import java.util.function.ToDoubleFunction;
 
+import dev.workerclass.autoconfigure.WorkersDiagnostics;
 import dev.workerclass.workers.Workers;
 import dev.workerclass.workers.WorkersSnapshot;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -20,13 +21,20 @@ public class WorkersMeterBinder implements MeterBinder {
 
 	private final Workers offload;
 
-	public WorkersMeterBinder(Workers workers, Workers offload) {
+	private final WorkersDiagnostics diagnostics;
+
+	public WorkersMeterBinder(Workers workers, Workers offload, WorkersDiagnostics diagnostics) {
 		this.workers = workers;
 		this.offload = offload;
+		this.diagnostics = diagnostics;
+	}
+
+	public WorkersMeterBinder(Workers workers, Workers offload) {
+		this(workers, offload, null);
 	}
 
 	public WorkersMeterBinder(Workers workers) {
-		this(workers, null);
+		this(workers, null, null);
 	}
 
 	@Override
@@ -44,6 +52,21 @@ public class WorkersMeterBinder implements MeterBinder {
 					WorkersSnapshot::busy);
 			gauge(registry, tags, this.offload, "workers.offload.queued", "Offloaded handlers waiting for a thread",
 					WorkersSnapshot::queued);
+		}
+		if (this.diagnostics != null) {
+			FunctionCounter.builder("workers.diagnostics.pinned", this.diagnostics, WorkersDiagnostics::pinned)
+				.description("Virtual threads that parked while pinned to their carrier")
+				.tags(tags)
+				.register(registry);
+			FunctionCounter
+				.builder("workers.diagnostics.carrier.starvation", this.diagnostics, WorkersDiagnostics::carrierStarvation)
+				.description("Times every carrier of the virtual threads was blocked past the threshold")
+				.tags(tags)
+				.register(registry);
+			FunctionCounter.builder("workers.diagnostics.blocked.loops", this.diagnostics, WorkersDiagnostics::blockedLoops)
+				.description("Times an event loop ran one task past the threshold")
+				.tags(tags)
+				.register(registry);
 		}
 	}
 

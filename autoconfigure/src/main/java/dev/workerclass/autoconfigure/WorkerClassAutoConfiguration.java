@@ -3,6 +3,9 @@ package dev.workerclass.autoconfigure;
 import java.util.List;
 import java.util.function.Supplier;
 
+import dev.workerclass.diagnostics.EventLoopDiagnostics;
+import dev.workerclass.diagnostics.FindingLog;
+import dev.workerclass.diagnostics.VirtualThreadDiagnostics;
 import dev.workerclass.jetty.JettyWorkersCustomizer;
 import dev.workerclass.netty.NettyWorkersCustomizer;
 import dev.workerclass.servlet.WorkersServletFilter;
@@ -144,6 +147,18 @@ public final class WorkerClassAutoConfiguration {
 			return Workers.create(settings);
 		}
 
+		/** Under virtual, carriers blocked by native calls or pinning; nothing to watch for the platform classes. */
+		@Bean
+		@ConditionalOnMissingBean
+		WorkersDiagnostics workersDiagnostics(WorkerSettings settings, WorkerClassProperties properties) {
+			WorkerClassProperties.Diagnostics diagnostics = properties.getDiagnostics();
+			if (!diagnostics.isEnabled() || settings.workerClass() != WorkerClass.VIRTUAL) {
+				return new WorkersDiagnostics(null, null);
+			}
+			return new WorkersDiagnostics(new VirtualThreadDiagnostics(diagnostics.getCarrierLagThreshold(),
+					VirtualThreadDiagnostics.DEFAULT_PROBE_INTERVAL, new FindingLog(WorkersDiagnostics::logNew)), null);
+		}
+
 		@Bean
 		FilterRegistrationBean<WorkersServletFilter> workersServletFilter(Workers workers, OffloadWorkers offload,
 				ControlPlane controlPlane, ListableBeanFactory beans) {
@@ -224,6 +239,19 @@ public final class WorkerClassAutoConfiguration {
 			@Bean
 			NettyWorkersCustomizer nettyWorkersCustomizer(ReactiveWorkers workers) {
 				return new NettyWorkersCustomizer(workers);
+			}
+
+			/** Event loops that run one task too long, with the stack of what blocks them. */
+			@Bean
+			@ConditionalOnMissingBean
+			WorkersDiagnostics workersDiagnostics(NettyWorkersCustomizer netty, WorkerClassProperties properties) {
+				WorkerClassProperties.Diagnostics diagnostics = properties.getDiagnostics();
+				if (!diagnostics.isEnabled()) {
+					return new WorkersDiagnostics(null, null);
+				}
+				return new WorkersDiagnostics(null,
+						new EventLoopDiagnostics(netty.loops()::activeExecutors, diagnostics.getBlockedLoopThreshold(),
+								EventLoopDiagnostics.DEFAULT_PROBE_INTERVAL, new FindingLog(WorkersDiagnostics::logNew)));
 			}
 
 			@Bean

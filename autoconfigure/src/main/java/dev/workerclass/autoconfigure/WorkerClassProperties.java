@@ -75,6 +75,9 @@ public class WorkerClassProperties {
 	 */
 	private Integer offloadThreads;
 
+	/** What the starter watches for: blocked carriers under virtual, blocked event loops under reactive. */
+	private final Diagnostics diagnostics = new Diagnostics();
+
 	/**
 	 * Validates the values and applies the defaults of the chosen class.
 	 * @param defaultClass the class when {@code server.worker-class} is not set
@@ -100,6 +103,10 @@ public class WorkerClassProperties {
 
 	public void setOffloadThreads(Integer offloadThreads) {
 		this.offloadThreads = offloadThreads;
+	}
+
+	public Diagnostics getDiagnostics() {
+		return this.diagnostics;
 	}
 
 	public Integer getMaxWorkers() {
@@ -172,6 +179,47 @@ public class WorkerClassProperties {
 
 	public void setGracefulTimeout(Duration gracefulTimeout) {
 		this.gracefulTimeout = gracefulTimeout;
+	}
+
+	/** {@code server.diagnostics.*}: the seed's "C extension" lesson, watched for in production. */
+	public static class Diagnostics {
+
+		/** Whether to watch for blocked carriers (virtual) and blocked event loops (reactive). */
+		private boolean enabled = true;
+
+		/**
+		 * How late a probe virtual thread may start before every carrier counts as blocked
+		 * (virtual). The stacks of virtual threads seen in native code then are reported.
+		 */
+		private Duration carrierLagThreshold = Duration.ofMillis(100);
+
+		/** How long an event loop may run one task before it counts as blocked and its stack is reported (reactive). */
+		private Duration blockedLoopThreshold = Duration.ofMillis(500);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getCarrierLagThreshold() {
+			return this.carrierLagThreshold;
+		}
+
+		public void setCarrierLagThreshold(Duration carrierLagThreshold) {
+			this.carrierLagThreshold = carrierLagThreshold;
+		}
+
+		public Duration getBlockedLoopThreshold() {
+			return this.blockedLoopThreshold;
+		}
+
+		public void setBlockedLoopThreshold(Duration blockedLoopThreshold) {
+			this.blockedLoopThreshold = blockedLoopThreshold;
+		}
+
 	}
 
 }

@@ -1,6 +1,9 @@
 package dev.workerclass.netty;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +55,22 @@ public class ResizableEventLoops implements LoopResources {
 
 	public int activeLoops() {
 		return this.chooser.active;
+	}
+
+	/** The loops that take new connections now, in order; none before the server has started. */
+	public List<Executor> activeExecutors() {
+		EventLoopGroup current = this.group;
+		if (current == null) {
+			return List.of();
+		}
+		List<Executor> active = new ArrayList<>();
+		for (EventExecutor loop : current) {
+			if (active.size() == this.chooser.active) {
+				break;
+			}
+			active.add(loop);
+		}
+		return active;
 	}
 
 	@Override

@@ -12,6 +12,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.reactive.context.ReactiveWebServerApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code reactive} on Reactor Netty, with Tomcat and Spring MVC on the class path too: the same
@@ -46,6 +47,22 @@ class ReactiveWorkerClassIT {
 			}
 			// Blocking handlers on the offload pool still serve concurrently while the single loop stays free.
 			assertThat(server.timeConcurrent(10, "/test")).isLessThan(Duration.ofMillis(900));
+		}
+	}
+
+	@Test
+	void aHandlerThatBlocksTheLoopIsReportedWithItsStack(CapturedOutput output) {
+		try (RunningServer server = RunningServer.start("server.worker-class=reactive", "server.workers=1",
+				"management.endpoints.web.exposure.include=workers")) {
+			assertThat(server.get("/block-loop?ms=1200").body()).isEqualTo("blocked");
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				String workers = server.get("/actuator/workers").body();
+				assertThat(workers).contains("\"blockedLoops\":1").contains("blocked-loop").contains("blockLoop");
+			});
+			assertThat(output).contains("WARN").contains("Move the blocking call off the event loop");
+			// Non-blocking handlers leave no trace.
+			server.timeConcurrent(10, "/test-async");
+			assertThat(server.get("/actuator/workers").body()).contains("\"blockedLoops\":1");
 		}
 	}
 

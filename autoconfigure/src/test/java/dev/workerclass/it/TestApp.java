@@ -49,6 +49,15 @@ public class TestApp {
 			return "hello";
 		}
 
+		/** A mistake under reactive: a Mono that blocks the event loop it is subscribed on. */
+		@GetMapping("/block-loop")
+		Mono<String> blockLoop(@RequestParam(defaultValue = "1000") long ms) {
+			return Mono.fromCallable(() -> {
+				Thread.sleep(ms);
+				return "blocked";
+			});
+		}
+
 		@GetMapping("/fail")
 		String fail() {
 			throw new IllegalStateException("boom");

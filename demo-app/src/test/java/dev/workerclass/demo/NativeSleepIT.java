@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import dev.workerclass.autoconfigure.WorkersDiagnostics;
 import dev.workerclass.workers.WorkerClass;
 import dev.workerclass.workers.Workers;
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +21,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The seed's experiment on {@code virtual}: a call that blocks in C holds its carrier, so eight
@@ -56,6 +58,14 @@ class NativeSleepIT {
 		double expected = Math.ceil(8.0 / CARRIERS);
 		assertThat(took.toMillis() / 1000.0).as("8 native sleeps of 1 s on %d carriers", CARRIERS)
 			.isBetween(expected - 0.3, expected + 3.0);
+		// The diagnostics name the culprit: a native call, from the demo's NativeSleep, holding carriers.
+		WorkersDiagnostics diagnostics = context.getBean(WorkersDiagnostics.class);
+		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+			assertThat(diagnostics.carrierStarvation()).isPositive();
+			assertThat(diagnostics.describe().get("top")).asString()
+				.contains("native-call")
+				.contains("dev.workerclass.demo.NativeSleep.sleep");
+		});
 	}
 
 	@Test

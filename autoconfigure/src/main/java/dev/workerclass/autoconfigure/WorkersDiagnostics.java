@@ -1,0 +1,140 @@
+package dev.workerclass.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.workerclass.diagnostics.EventLoopDiagnostics;
+import dev.workerclass.diagnostics.EventLoopReport;
+import dev.workerclass.diagnostics.Finding;
+import dev.workerclass.diagnostics.VirtualThreadDiagnostics;
+import dev.workerclass.diagnostics.VirtualThreadReport;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The diagnostics that fit the worker class, started and stopped with the application: blocked
+ * carriers under {@code virtual}, blocked event loops under {@code reactive}, nothing for the
+ * platform-thread classes (a blocked platform thread blocks only itself). Each new problem is
+ * logged once at WARN with its stack; the endpoint and meters read {@link #describe()} and the counts.
+ */
+public class WorkersDiagnostics implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(WorkersDiagnostics.class);
+
+	private final VirtualThreadDiagnostics virtualThreads;
+
+	private final EventLoopDiagnostics eventLoops;
+
+	private volatile boolean running;
+
+	WorkersDiagnostics(VirtualThreadDiagnostics virtualThreads, EventLoopDiagnostics eventLoops) {
+		this.virtualThreads = virtualThreads;
+		this.eventLoops = eventLoops;
+	}
+
+	/** Logs a problem the first time it is seen, with the frames that name its cause. */
+	static void logNew(Finding finding) {
+		StringBuilder message = new StringBuilder(finding.summary());
+		for (String frame : finding.stack()) {
+			message.append("\n\tat ").append(frame);
+		}
+		if (Finding.BLOCKED_LOOP.equals(finding.kind())) {
+			message.append("\nMove the blocking call off the event loop: return a plain value (it then runs on the"
+					+ " offload pool) or mark the method @Blocking.");
+		}
+		else if (!finding.kind().equals(Finding.CARRIER_STARVATION)) {
+			message.append("\nA virtual thread that blocks its carrier serializes the server: mark the handler"
+					+ " @Blocking to run it on the offload pool.");
+		}
+		logger.warn(message);
+	}
+
+	@Override
+	public void start() {
+		if (this.virtualThreads != null) {
+			this.virtualThreads.start();
+			this.virtualThreads.jfrProblem()
+				.ifPresent((problem) -> logger.warn("Pinning diagnostics run without JFR: " + problem));
+		}
+		if (this.eventLoops != null) {
+			this.eventLoops.start();
+		}
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		if (this.virtualThreads != null) {
+			this.virtualThreads.close();
+		}
+		if (this.eventLoops != null) {
+			this.eventLoops.close();
+		}
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/** Virtual threads that parked while pinned (JFR {@code jdk.VirtualThreadPinned}). */
+	public long pinned() {
+		return (this.virtualThreads != null) ? this.virtualThreads.snapshot().pinnedEvents() : 0;
+	}
+
+	/** Times every carrier was blocked longer than the threshold. */
+	public long carrierStarvation() {
+		return (this.virtualThreads != null) ? this.virtualThreads.snapshot().starvationEvents() : 0;
+	}
+
+	/** Times an event loop ran one task longer than the threshold. */
+	public long blockedLoops() {
+		return (this.eventLoops != null) ? this.eventLoops.snapshot().blockedEvents() : 0;
+	}
+
+	/** What the endpoint shows under {@code diagnostics}. */
+	public Map<String, Object> describe() {
+		Map<String, Object> description = new LinkedHashMap<>();
+		if (this.virtualThreads != null) {
+			VirtualThreadReport report = this.virtualThreads.snapshot();
+			description.put("pinned", report.pinnedEvents());
+			description.put("carrierStarvation", report.starvationEvents());
+			description.put("nativeCalls", report.nativeCallFindings());
+			description.put("maxCarrierLag", millis(report.maxLag()));
+			description.put("lastCarrierLag", millis(report.lastLag()));
+			description.put("top", describe(report.top()));
+		}
+		if (this.eventLoops != null) {
+			EventLoopReport report = this.eventLoops.snapshot();
+			description.put("loops", report.loops());
+			description.put("blockedLoops", report.blockedEvents());
+			description.put("maxLoopLag", millis(report.maxLag()));
+			description.put("lastLoopLag", report.lastLagPerLoop().stream().map(WorkersDiagnostics::millis).toList());
+			description.put("top", describe(report.top()));
+		}
+		return description;
+	}
+
+	private static List<Map<String, Object>> describe(List<Finding> findings) {
+		return findings.stream().map((finding) -> {
+			Map<String, Object> shown = new LinkedHashMap<>();
+			shown.put("kind", finding.kind());
+			shown.put("summary", finding.summary());
+			shown.put("count", finding.count());
+			shown.put("longest", millis(finding.longest()));
+			shown.put("lastSeen", finding.lastSeen().toString());
+			shown.put("stack", finding.stack());
+			return shown;
+		}).toList();
+	}
+
+	private static String millis(Duration duration) {
+		return duration.toMillis() + "ms";
+	}
+
+}

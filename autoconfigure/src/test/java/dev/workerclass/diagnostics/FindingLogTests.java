@@ -1,0 +1,144 @@
+package dev.workerclass.diagnostics;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link FindingLog}.
+ */
+class FindingLogTests {
+
+	private final List<Finding> logged = Collections.synchronizedList(new ArrayList<>());
+
+	@Test
+	void callsBackOncePerNewKindAndStack() {
+		FindingLog log = new FindingLog(this.logged::add);
+		assertThat(log.record("pinned", "first", List.of("a.B.c(B.java:1)"), Duration.ofMillis(30))).isTrue();
+		assertThat(log.record("pinned", "again", List.of("a.B.c(B.java:1)"), Duration.ofMillis(20))).isFalse();
+		assertThat(log.record("pinned", "other stack", List.of("a.B.d(B.java:2)"), Duration.ofMillis(20))).isTrue();
+		assertThat(log.record("native-call", "same stack, other kind", List.of("a.B.c(B.java:1)"),
+				Duration.ofMillis(20)))
+			.isTrue();
+		assertThat(this.logged).extracting(Finding::summary)
+			.containsExactly("first", "other stack", "same stack, other kind");
+		assertThat(this.logged.get(0).stack()).containsExactly("a.B.c(B.java:1)");
+		assertThat(this.logged.get(0).count()).isEqualTo(1);
+	}
+
+	@Test
+	void countsOccurrencesAndKeepsTheLongest() {
+		FindingLog log = new FindingLog(this.logged::add);
+		log.record("pinned", "30 ms", List.of("x"), Duration.ofMillis(30));
+		log.record("pinned", "90 ms", List.of("x"), Duration.ofMillis(90));
+		log.record("pinned", "40 ms", List.of("x"), Duration.ofMillis(40));
+		log.record("pinned", "y", List.of("y"), Duration.ofMillis(10));
+		log.record("native-call", "n", List.of("x"), Duration.ofMillis(10));
+		Finding x = log.top(1).get(0);
+		assertThat(x.stack()).containsExactly("x");
+		assertThat(x.count()).isEqualTo(3);
+		assertThat(x.longest()).isEqualTo(Duration.ofMillis(90));
+		assertThat(x.summary()).isEqualTo("90 ms");
+		assertThat(x.firstSeen()).isBeforeOrEqualTo(x.lastSeen());
+		assertThat(log.total("pinned")).isEqualTo(4);
+		assertThat(log.total("native-call")).isEqualTo(1);
+		assertThat(log.total("blocked-loop")).isZero();
+		assertThat(log.top(10)).hasSize(3);
+		assertThat(log.top(10, Set.of("native-call"))).extracting(Finding::summary).containsExactly("n");
+	}
+
+	@Test
+	void updateRaisesTheDurationWithoutCounting() {
+		FindingLog log = new FindingLog(this.logged::add);
+		log.record("blocked-loop", "blocked over 500 ms", List.of("x"), Duration.ofMillis(500));
+		log.update("blocked-loop", List.of("x"), "blocked 1.5 s", Duration.ofMillis(1500));
+		log.update("blocked-loop", List.of("x"), "blocked 1.0 s", Duration.ofMillis(1000));
+		log.update("blocked-loop", List.of("never recorded"), "ignored", Duration.ofSeconds(9));
+		assertThat(log.top(5)).singleElement().satisfies((finding) -> {
+			assertThat(finding.count()).isEqualTo(1);
+			assertThat(finding.longest()).isEqualTo(Duration.ofMillis(1500));
+			assertThat(finding.summary()).isEqualTo("blocked 1.5 s");
+		});
+		assertThat(log.total("blocked-loop")).isEqualTo(1);
+	}
+
+	@Test
+	void keepsTheTopFramesOnly() {
+		FindingLog log = new FindingLog(this.logged::add);
+		List<String> deep = IntStream.range(0, 40).mapToObj((i) -> "frame" + i).toList();
+		log.record("pinned", "deep", deep, Duration.ZERO);
+		assertThat(log.record("pinned", "same top", deep.subList(0, Finding.MAX_FRAMES), Duration.ZERO)).isFalse();
+		assertThat(this.logged).singleElement()
+			.satisfies((finding) -> assertThat(finding.stack()).hasSize(Finding.MAX_FRAMES).startsWith("frame0"));
+	}
+
+	@Test
+	void countsStacksPastTheLimitInOneOtherFindingPerKind() {
+		FindingLog log = new FindingLog(this.logged::add, 3);
+		for (int i = 0; i < 10; i++) {
+			boolean isNew = log.record("native-call", "call " + i, List.of("site" + i), Duration.ofMillis(i));
+			assertThat(isNew).isEqualTo(i < 3);
+		}
+		log.record("pinned", "pinned past the limit", List.of("p"), Duration.ZERO);
+		assertThat(log.size()).isEqualTo(5);
+		assertThat(log.total("native-call")).isEqualTo(10);
+		assertThat(log.total("pinned")).isEqualTo(1);
+		// Three kept stacks, then one notice per kind that the limit was reached.
+		assertThat(this.logged).hasSize(5);
+		Finding other = log.top(10, Set.of("native-call")).get(0);
+		assertThat(other.stack()).isEmpty();
+		assertThat(other.count()).isEqualTo(7);
+		assertThat(other.summary()).contains("more than 3 distinct stacks");
+		assertThat(other.longest()).isEqualTo(Duration.ofMillis(9));
+	}
+
+	@Test
+	void failingCallbackDoesNotBreakRecording() {
+		FindingLog log = new FindingLog((finding) -> {
+			throw new IllegalStateException("logging is down");
+		});
+		assertThat(log.record("pinned", "s", List.of("x"), Duration.ZERO)).isTrue();
+		assertThat(log.total("pinned")).isEqualTo(1);
+	}
+
+	@Test
+	void isThreadSafe() throws Exception {
+		FindingLog log = new FindingLog(this.logged::add);
+		ExecutorService pool = Executors.newFixedThreadPool(8);
+		CountDownLatch go = new CountDownLatch(1);
+		try {
+			for (int t = 0; t < 8; t++) {
+				pool.execute(() -> {
+					try {
+						go.await();
+					}
+					catch (InterruptedException ex) {
+						return;
+					}
+					for (int i = 0; i < 10_000; i++) {
+						log.record("pinned", "s", List.of("site" + (i % 20)), Duration.ofNanos(i));
+					}
+				});
+			}
+			go.countDown();
+		}
+		finally {
+			pool.shutdown();
+			assertThat(pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+		}
+		assertThat(log.total("pinned")).isEqualTo(80_000);
+		assertThat(this.logged).hasSize(20);
+		assertThat(log.top(100)).extracting(Finding::count).containsOnly(4_000L);
+	}
+
+}

@@ -1,0 +1,239 @@
+package dev.workerclass.diagnostics;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.reflect.Array;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Tests for {@link VirtualThreadDiagnostics}: carriers starved by CPU-bound virtual threads and
+ * by a call that blocks in C, and a virtual thread pinned by a class initializer.
+ */
+class VirtualThreadDiagnosticsTests {
+
+	/** The carriers of the default virtual-thread scheduler. */
+	private static final int CARRIERS = Integer.getInteger("jdk.virtualThreadScheduler.parallelism",
+			Runtime.getRuntime().availableProcessors());
+
+	private final List<Finding> logged = Collections.synchronizedList(new ArrayList<>());
+
+	private final FindingLog log = new FindingLog(this.logged::add);
+
+	private final VirtualThreadDiagnostics diagnostics = new VirtualThreadDiagnostics(
+			VirtualThreadDiagnostics.DEFAULT_LAG_THRESHOLD, VirtualThreadDiagnostics.DEFAULT_PROBE_INTERVAL, this.log);
+
+	@AfterEach
+	void close() {
+		this.diagnostics.close();
+	}
+
+	@Test
+	void reportsNothingOnAnIdleSystem() throws Exception {
+		this.diagnostics.start();
+		assertThat(this.diagnostics.jfrProblem()).isEmpty();
+		Thread.sleep(1200);
+		VirtualThreadReport report = this.diagnostics.snapshot();
+		assertThat(report.probes()).isGreaterThan(10);
+		assertThat(report.starvationEvents()).isZero();
+		assertThat(report.pinnedEvents()).isZero();
+		assertThat(report.nativeCallFindings()).isZero();
+		assertThat(report.maxLag()).isLessThan(VirtualThreadDiagnostics.DEFAULT_LAG_THRESHOLD);
+		assertThat(report.top()).isEmpty();
+		assertThat(this.logged).isEmpty();
+	}
+
+	@Test
+	void detectsCarriersStarvedByCpuBoundVirtualThreads() throws Exception {
+		this.diagnostics.start();
+		awaitFirstProbe();
+		// Virtual threads are not time-sliced: one spinner per carrier holds every carrier. The
+		// spinners call System.nanoTime, a native method while interpreted, so JFR may sample
+		// them in native code: that must not be taken for a native call that blocks.
+		List<Thread> spinners = new ArrayList<>();
+		for (int i = 0; i < CARRIERS; i++) {
+			spinners.add(Thread.ofVirtual().start(() -> spin(Duration.ofMillis(600))));
+		}
+		for (Thread spinner : spinners) {
+			spinner.join();
+		}
+		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+			VirtualThreadReport report = this.diagnostics.snapshot();
+			assertThat(report.starvationEvents()).isGreaterThanOrEqualTo(1);
+			assertThat(report.maxLag()).isGreaterThanOrEqualTo(VirtualThreadDiagnostics.DEFAULT_LAG_THRESHOLD);
+			assertThat(report.top()).anySatisfy((finding) -> {
+				assertThat(finding.kind()).isEqualTo(Finding.CARRIER_STARVATION);
+				assertThat(finding.stack()).isEmpty();
+				assertThat(finding.summary()).contains("waited");
+			});
+		});
+		assertThat(this.diagnostics.snapshot().nativeCallFindings()).isZero();
+		assertThat(this.logged).extracting(Finding::kind).contains(Finding.CARRIER_STARVATION);
+		// The lag goes back to small values once the carriers are free.
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.diagnostics.snapshot().lastLag()).isLessThan(Duration.ofMillis(50)));
+	}
+
+	@Test
+	void namesTheNativeFrameWhenACallBlocksInC() throws Throwable {
+		// The seed's experiment: libc sleep through the FFM API blocks the carrier without parking,
+		// so there is no pinned event; only the lag and the native samples show it.
+		Optional<MethodHandle> sleep = libcSleep();
+		assumeTrue(sleep.isPresent(), "the FFM API is final from JDK 22 on");
+		this.diagnostics.start();
+		awaitFirstProbe();
+		List<Thread> callers = new ArrayList<>();
+		for (int i = 0; i < CARRIERS; i++) {
+			callers.add(Thread.ofVirtual().start(() -> callSleepInC(sleep.get(), 1)));
+		}
+		for (Thread caller : callers) {
+			caller.join();
+		}
+		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+			VirtualThreadReport report = this.diagnostics.snapshot();
+			assertThat(report.starvationEvents()).isGreaterThanOrEqualTo(1);
+			assertThat(report.nativeCallFindings()).isGreaterThanOrEqualTo(1);
+			assertThat(report.maxLag()).isGreaterThan(Duration.ofMillis(500));
+			assertThat(report.top()).anySatisfy((finding) -> {
+				assertThat(finding.kind()).isEqualTo(Finding.NATIVE_CALL);
+				assertThat(finding.summary()).contains("an FFM downcall")
+					.contains("VirtualThreadDiagnosticsTests.callSleepInC");
+				assertThat(finding.stack()).anySatisfy(
+						(frame) -> assertThat(frame).contains("VirtualThreadDiagnosticsTests.callSleepInC("));
+			});
+		});
+		assertThat(this.diagnostics.snapshot().pinnedEvents()).isZero();
+	}
+
+	@Test
+	void reportsAVirtualThreadPinnedByAClassInitializer() throws Exception {
+		this.diagnostics.start();
+		awaitFirstProbe();
+		Thread.ofVirtual().start(SlowInit::touch).join();
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			VirtualThreadReport report = this.diagnostics.snapshot();
+			assertThat(report.pinnedEvents()).isEqualTo(1);
+			assertThat(report.top()).anySatisfy((finding) -> {
+				assertThat(finding.kind()).isEqualTo(Finding.PINNED);
+				assertThat(finding.longest()).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+				assertThat(finding.stack()).anySatisfy((frame) -> assertThat(frame).startsWith("java.lang.Thread.sleep"));
+				assertThat(finding.stack()).anySatisfy((frame) -> assertThat(frame)
+					.startsWith(SlowInit.class.getName() + ".<clinit>(VirtualThreadDiagnosticsTests.java:"));
+				assertThat(finding.summary()).contains("pinned").contains("SlowInit.<clinit>");
+			});
+		});
+		assertThat(this.logged).extracting(Finding::kind).containsExactly(Finding.PINNED);
+	}
+
+	@Test
+	void closeStopsItsThreads() {
+		this.diagnostics.start();
+		awaitFirstProbe();
+		assertThat(threadNames()).contains(VirtualThreadDiagnostics.PROBE_THREAD_NAME)
+			.anySatisfy((name) -> assertThat(name).startsWith("JFR Event Stream"));
+		this.diagnostics.close();
+		this.diagnostics.close();
+		// JFR's own recorder and periodic-task threads stay for the JVM's life once JFR has been used;
+		// the probe and the stream's thread must go.
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(threadNames()).doesNotContain(VirtualThreadDiagnostics.PROBE_THREAD_NAME)
+				.noneSatisfy((name) -> assertThat(name).startsWith("JFR Event Stream")));
+		assertThat(this.diagnostics.snapshot().probes()).isPositive();
+	}
+
+	private void awaitFirstProbe() {
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.diagnostics.snapshot().probes() > 0);
+	}
+
+	private static void spin(Duration duration) {
+		long end = System.nanoTime() + duration.toNanos();
+		long sink = 0;
+		while (System.nanoTime() < end) {
+			sink += sink * 31 + 7;
+		}
+		if (sink == 42) {
+			System.out.println(sink);
+		}
+	}
+
+	private static void callSleepInC(MethodHandle sleep, int seconds) {
+		try {
+			int unslept = (int) sleep.invoke(seconds);
+			assertThat(unslept).isZero();
+		}
+		catch (Throwable ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * libc {@code sleep(unsigned)} as a method handle, through the FFM API by reflection: the
+	 * tests compile for Java 21, where that API is a preview.
+	 */
+	private static Optional<MethodHandle> libcSleep() throws Exception {
+		if (Runtime.version().feature() < 22) {
+			return Optional.empty();
+		}
+		Class<?> linkerType = Class.forName("java.lang.foreign.Linker");
+		Class<?> lookupType = Class.forName("java.lang.foreign.SymbolLookup");
+		Class<?> layoutType = Class.forName("java.lang.foreign.MemoryLayout");
+		Class<?> descriptorType = Class.forName("java.lang.foreign.FunctionDescriptor");
+		Class<?> segmentType = Class.forName("java.lang.foreign.MemorySegment");
+		Class<?> optionType = Class.forName("java.lang.foreign.Linker$Option");
+		Object linker = linkerType.getMethod("nativeLinker").invoke(null);
+		Object libc = linkerType.getMethod("defaultLookup").invoke(linker);
+		Optional<?> symbol = (Optional<?>) lookupType.getMethod("find", String.class).invoke(libc, "sleep");
+		if (symbol.isEmpty()) {
+			return Optional.empty();
+		}
+		Object javaInt = Class.forName("java.lang.foreign.ValueLayout").getField("JAVA_INT").get(null);
+		Object arguments = Array.newInstance(layoutType, 1);
+		Array.set(arguments, 0, javaInt);
+		Object descriptor = descriptorType.getMethod("of", layoutType, arguments.getClass())
+			.invoke(null, javaInt, arguments);
+		Object options = Array.newInstance(optionType, 0);
+		return Optional.of((MethodHandle) linkerType
+			.getMethod("downcallHandle", segmentType, descriptorType, options.getClass())
+			.invoke(linker, symbol.get(), descriptor, options));
+	}
+
+	private static Set<String> threadNames() {
+		Set<String> names = new TreeSet<>();
+		for (Thread thread : Thread.getAllStackTraces().keySet()) {
+			if (thread.isAlive()) {
+				names.add(thread.getName());
+			}
+		}
+		return names;
+	}
+
+	/** A class whose initializer parks: a virtual thread initializing it stays pinned (still so on JDK 25). */
+	static final class SlowInit {
+
+		static {
+			try {
+				TimeUnit.MILLISECONDS.sleep(300);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
+		static void touch() {
+		}
+
+	}
+
+}
