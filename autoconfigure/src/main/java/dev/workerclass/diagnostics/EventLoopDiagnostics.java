@@ -62,7 +62,7 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 
 	private volatile long blockedEvents;
 
-	private Thread watchdog;
+	private Ticker watchdog;
 
 	private volatile boolean closed;
 
@@ -99,8 +99,7 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 		if (this.watchdog != null) {
 			return;
 		}
-		this.watchdog = new Thread(this::watchLoop, WATCHDOG_THREAD_NAME);
-		this.watchdog.setDaemon(true);
+		this.watchdog = new Ticker(WATCHDOG_THREAD_NAME, this.probeIntervalNanos, this::tick);
 		this.watchdog.start();
 	}
 
@@ -119,7 +118,7 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 	/** Stops the watchdog and waits (briefly) for it to end. Probes in flight run and end on their loops. */
 	@Override
 	public void close() {
-		Thread thread;
+		Ticker thread;
 		synchronized (this) {
 			if (this.closed) {
 				return;
@@ -128,30 +127,7 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 			thread = this.watchdog;
 		}
 		if (thread != null) {
-			thread.interrupt();
-			try {
-				thread.join(TimeUnit.SECONDS.toMillis(5));
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
-	}
-
-	private void watchLoop() {
-		while (!this.closed) {
-			try {
-				tick(System.nanoTime());
-			}
-			catch (RuntimeException ex) {
-				// Keep watching: diagnostics must never take a part of the server down.
-			}
-			try {
-				TimeUnit.NANOSECONDS.sleep(this.probeIntervalNanos);
-			}
-			catch (InterruptedException ex) {
-				return;
-			}
+			thread.stop();
 		}
 	}
 

@@ -117,7 +117,7 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 
 	// Lifecycle, guarded by this.
 
-	private Thread prober;
+	private Ticker prober;
 
 	private JfrFeed feed;
 
@@ -161,8 +161,7 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 			this.jfrProblem = "JFR streaming is not available (" + ex + "); pinning is not reported and "
 					+ "carrier starvation is not explained";
 		}
-		this.prober = new Thread(this::probeLoop, PROBE_THREAD_NAME);
-		this.prober.setDaemon(true);
+		this.prober = new Ticker(PROBE_THREAD_NAME, this.probeIntervalNanos, this::tick);
 		this.prober.start();
 	}
 
@@ -186,7 +185,7 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 	/** Stops the probe and the JFR stream, waiting (briefly) for their threads to end. */
 	@Override
 	public void close() {
-		Thread probeThread;
+		Ticker probeThread;
 		JfrFeed jfr;
 		synchronized (this) {
 			if (this.closed) {
@@ -196,36 +195,11 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 			probeThread = this.prober;
 			jfr = this.feed;
 		}
-		if (probeThread != null) {
-			probeThread.interrupt();
-		}
 		if (jfr != null) {
 			jfr.close();
 		}
 		if (probeThread != null) {
-			try {
-				probeThread.join(TimeUnit.SECONDS.toMillis(5));
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
-	}
-
-	private void probeLoop() {
-		while (!this.closed) {
-			try {
-				tick(System.nanoTime());
-			}
-			catch (RuntimeException ex) {
-				// Keep probing: diagnostics must never take a part of the server down.
-			}
-			try {
-				TimeUnit.NANOSECONDS.sleep(this.probeIntervalNanos);
-			}
-			catch (InterruptedException ex) {
-				return;
-			}
+			probeThread.stop();
 		}
 	}
 
