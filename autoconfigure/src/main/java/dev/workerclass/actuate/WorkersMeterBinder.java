@@ -52,8 +52,14 @@ public class WorkersMeterBinder implements MeterBinder {
 					WorkersSnapshot::busy);
 			gauge(registry, tags, this.offload, "workers.offload.queued", "Offloaded handlers waiting for a thread",
 					WorkersSnapshot::queued);
+			counter(registry, tags, this.offload, "workers.offload.completed", "Offloaded handlers that ended",
+					WorkersSnapshot::completed);
+			counter(registry, tags, this.offload, "workers.offload.rejected",
+					"Offloaded handlers refused because the offload line was full", WorkersSnapshot::rejected);
+			counter(registry, tags, this.offload, "workers.offload.timeouts",
+					"Offloaded handlers interrupted at server.timeout", WorkersSnapshot::timedOut);
 		}
-		if (this.diagnostics != null) {
+		if (this.diagnostics != null && this.diagnostics.watchesVirtualThreads()) {
 			FunctionCounter.builder("workers.diagnostics.pinned", this.diagnostics, WorkersDiagnostics::pinned)
 				.description("Virtual threads that parked while pinned to their carrier")
 				.tags(tags)
@@ -63,6 +69,8 @@ public class WorkersMeterBinder implements MeterBinder {
 				.description("Times every carrier of the virtual threads was blocked past the threshold")
 				.tags(tags)
 				.register(registry);
+		}
+		if (this.diagnostics != null && this.diagnostics.watchesEventLoops()) {
 			FunctionCounter.builder("workers.diagnostics.blocked.loops", this.diagnostics, WorkersDiagnostics::blockedLoops)
 				.description("Times an event loop ran one task past the threshold")
 				.tags(tags)

@@ -152,6 +152,7 @@ public final class WorkerClassAutoConfiguration {
 		@ConditionalOnMissingBean
 		WorkersDiagnostics workersDiagnostics(WorkerSettings settings, WorkerClassProperties properties) {
 			WorkerClassProperties.Diagnostics diagnostics = properties.getDiagnostics();
+			diagnostics.validate();
 			if (!diagnostics.isEnabled() || settings.workerClass() != WorkerClass.VIRTUAL) {
 				return new WorkersDiagnostics(null, null);
 			}
@@ -246,6 +247,7 @@ public final class WorkerClassAutoConfiguration {
 			@ConditionalOnMissingBean
 			WorkersDiagnostics workersDiagnostics(NettyWorkersCustomizer netty, WorkerClassProperties properties) {
 				WorkerClassProperties.Diagnostics diagnostics = properties.getDiagnostics();
+				diagnostics.validate();
 				if (!diagnostics.isEnabled()) {
 					return new WorkersDiagnostics(null, null);
 				}

@@ -2,6 +2,7 @@ package dev.workerclass.autoconfigure;
 
 import java.time.Duration;
 
+import dev.workerclass.workers.InvalidWorkerSettingException;
 import dev.workerclass.workers.WorkerClass;
 import dev.workerclass.workers.WorkerSettings;
 
@@ -195,6 +196,18 @@ public class WorkerClassProperties {
 
 		/** How long an event loop may run one task before it counts as blocked and its stack is reported (reactive). */
 		private Duration blockedLoopThreshold = Duration.ofMillis(500);
+
+		/** @throws InvalidWorkerSettingException for a threshold of zero or less */
+		void validate() {
+			checkPositive("server.diagnostics.carrier-lag-threshold", this.carrierLagThreshold);
+			checkPositive("server.diagnostics.blocked-loop-threshold", this.blockedLoopThreshold);
+		}
+
+		private static void checkPositive(String property, Duration value) {
+			if (value == null || value.isZero() || value.isNegative()) {
+				throw new InvalidWorkerSettingException(property, value, "a positive duration, e.g. 100ms");
+			}
+		}
 
 		public boolean isEnabled() {
 			return this.enabled;

@@ -82,6 +82,16 @@ public class WorkersDiagnostics implements SmartLifecycle {
 		return this.running;
 	}
 
+	/** Whether blocked carriers are watched (virtual). */
+	public boolean watchesVirtualThreads() {
+		return this.virtualThreads != null;
+	}
+
+	/** Whether blocked event loops are watched (reactive). */
+	public boolean watchesEventLoops() {
+		return this.eventLoops != null;
+	}
+
 	/** Virtual threads that parked while pinned (JFR {@code jdk.VirtualThreadPinned}). */
 	public long pinned() {
 		return (this.virtualThreads != null) ? this.virtualThreads.snapshot().pinnedEvents() : 0;

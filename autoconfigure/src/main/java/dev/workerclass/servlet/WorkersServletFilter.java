@@ -71,7 +71,8 @@ public class WorkersServletFilter extends OncePerRequestFilter {
 			throw new ServletException(ex);
 		}
 		switch (outcome) {
-			case REJECTED -> refuse(response, Overload.queueFullBody(target.snapshot()));
+			case REJECTED -> refuse(response,
+					Overload.queueFullBody(target.snapshot(), (target == this.offload) ? "offload threads" : "worker slots"));
 			case TIMED_OUT -> {
 				guarded.seal();
 				if (!response.isCommitted()) {

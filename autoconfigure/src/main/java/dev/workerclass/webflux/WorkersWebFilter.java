@@ -1,6 +1,8 @@
 package dev.workerclass.webflux;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.workerclass.workers.ControlPlane;
@@ -23,7 +25,7 @@ import org.springframework.web.server.WebFilterChain;
  * Admission for event-loop engines: each request takes a worker slot before it reaches the
  * application and gives it back when it ends, whether it completes, fails or the client goes away.
  * Requests beyond capacity wait for a slot without holding a thread; beyond the line's bound they
- * get 503 at once, and so does a request still running at {@code server.timeout}. Control-plane
+ * get 503 at once, and so does a request that has sent nothing by {@code server.timeout}. Control-plane
  * requests pass straight through.
  */
 public class WorkersWebFilter implements WebFilter, Ordered {
@@ -53,12 +55,25 @@ public class WorkersWebFilter implements WebFilter, Ordered {
 			sink.onCancel(claim::release);
 		});
 		Mono<Void> served = admitted.flatMap((inLine) -> inLine ? chain.filter(exchange)
+			// A full offload line refuses the handler's task: the same honest 503, not WebFlux's 500.
+			.onErrorResume(RejectedExecutionException.class,
+					(ex) -> exchange.getResponse().isCommitted() ? Mono.error(ex)
+							: refuse(exchange.getResponse(), Overload.OFFLOAD_FULL_BODY))
 				: refuse(exchange.getResponse(), Overload.queueFullBody(this.workers.snapshot())));
 		WorkerSettings settings = this.workers.settings();
 		if (settings.hasTimeout()) {
-			// Past the deadline the request is cancelled (a blocking handler on the offload pool is
-			// interrupted by the pool) and, if nothing was sent yet, answered with 503.
-			served = served.timeout(settings.timeout(), Mono.defer(() -> {
+			// A request that has sent nothing by its deadline is cancelled (a blocking handler on the
+			// offload pool is interrupted by the pool) and answered with 503. One that has started
+			// its response (a stream, server-sent events) is left to finish: it is not stuck.
+			AtomicBoolean timedOut = new AtomicBoolean();
+			// A companion that completes empty would end the request too, so a started response gets never().
+			Mono<Long> deadline = Mono.delay(settings.timeout())
+				.flatMap((tick) -> (!exchange.getResponse().isCommitted() && timedOut.compareAndSet(false, true))
+						? Mono.just(tick) : Mono.never());
+			served = served.takeUntilOther(deadline).then(Mono.defer(() -> {
+				if (!timedOut.get()) {
+					return Mono.empty();
+				}
 				this.workers.countTimeout();
 				ServerHttpResponse response = exchange.getResponse();
 				return response.isCommitted() ? Mono.empty() : refuse(response, Overload.timeoutBody(settings));

@@ -15,6 +15,10 @@ public final class Overload {
 	private Overload() {
 	}
 
+	/** The response body for a blocking-style handler the offload pool had no room for (reactive). */
+	public static final String OFFLOAD_FULL_BODY = "{\"status\":503,\"error\":\"Service Unavailable\",\"reason\":"
+			+ "\"all offload threads are busy and their line is full\"}";
+
 	/** The response body for a request given up at its deadline. */
 	public static String timeoutBody(WorkerSettings settings) {
 		return "{\"status\":503,\"error\":\"Service Unavailable\",\"reason\":\"the request took longer than"
@@ -27,9 +31,13 @@ public final class Overload {
 
 	/** The response body for a request refused because the line in front of the workers was full. */
 	public static String queueFullBody(WorkersSnapshot snapshot) {
-		return "{\"status\":503,\"error\":\"Service Unavailable\",\"reason\":\"all " + snapshot.capacity()
-				+ " worker slots are busy and " + snapshot.queued() + " requests are already waiting"
-				+ " (server.max-queued=" + snapshot.maxQueued() + ")\"}";
+		return queueFullBody(snapshot, "worker slots");
+	}
+
+	/** As above, naming what is full: {@code worker slots}, or the {@code offload threads} of a {@code @Blocking} handler. */
+	public static String queueFullBody(WorkersSnapshot snapshot, String what) {
+		return "{\"status\":503,\"error\":\"Service Unavailable\",\"reason\":\"all " + snapshot.capacity() + " "
+				+ what + " are busy and " + snapshot.queued() + " requests are already waiting, the most allowed\"}";
 	}
 
 }

@@ -20,6 +20,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public abstract class PlatformThreadWorkers extends Workers {
 
+	// The pool whose task the current thread is running, for execute() from inside a task.
+	private static final ThreadLocal<PlatformThreadWorkers> RUNNING_TASK = new ThreadLocal<>();
+
 	private final ThreadPoolExecutor pool;
 
 	PlatformThreadWorkers(WorkerSettings settings, String threadNamePrefix) {
@@ -92,19 +95,29 @@ public abstract class PlatformThreadWorkers extends Workers {
 	/**
 	 * Runs a task once a slot is free, without waiting for it: for callers that must not block
 	 * (an event loop handing a blocking-style handler to the offload pool). A task still running
-	 * after the timeout is interrupted.
+	 * after the timeout is interrupted and counted. A task submitted from one of this pool's own
+	 * threads runs at once on that thread: it is the next step of the request that already holds
+	 * the slot (WebFlux hands a handler's argument resolution and its invocation over separately).
 	 * @throws RejectedExecutionException if the line is full
 	 */
 	public void execute(Runnable task) {
+		if (RUNNING_TASK.get() == this) {
+			task.run();
+			return;
+		}
 		WorkerSlots.Ticket ticket = slots().acquire((granted) -> this.pool.execute(() -> {
 			WorkerSettings current = settings();
 			long deadline = current.hasTimeout() ? System.nanoTime() + current.timeout().toNanos() : NO_DEADLINE;
 			Alarm alarm = Alarm.interruptAt(Thread.currentThread(), deadline);
+			RUNNING_TASK.set(this);
 			try {
 				task.run();
 			}
 			finally {
-				alarm.disarm();
+				RUNNING_TASK.remove();
+				if (!alarm.disarm()) {
+					countTimeout();
+				}
 				granted.release();
 			}
 		}));

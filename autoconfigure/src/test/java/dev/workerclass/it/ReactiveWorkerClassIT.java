@@ -1,6 +1,8 @@
 package dev.workerclass.it;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 import dev.workerclass.netty.ResizableEventLoops;
 import org.junit.jupiter.api.Test;
@@ -63,6 +65,37 @@ class ReactiveWorkerClassIT {
 			// Non-blocking handlers leave no trace.
 			server.timeConcurrent(10, "/test-async");
 			assertThat(server.get("/actuator/workers").body()).contains("\"blockedLoops\":1");
+		}
+	}
+
+	@Test
+	void aBlockingStyleRequestTakesOneOffloadThreadNotTwo() {
+		try (RunningServer server = RunningServer.start("server.worker-class=reactive", "server.workers=1",
+				"server.offload-threads=1", "server.max-queued=0", "management.endpoints.web.exposure.include=workers")) {
+			for (int i = 0; i < 5; i++) {
+				assertThat(server.get("/test?ms=1").statusCode()).isEqualTo(200);
+			}
+			assertThat(server.get("/actuator/workers").body()).contains("\"offload\":{\"threads\":1,\"busy\":0,"
+					+ "\"queued\":0,\"completed\":5,\"rejected\":0");
+			// With the only offload thread taken and no line, the next blocking request gets 503, not 500.
+			CompletableFuture<HttpResponse<String>> holder = server.getAsync("/test?ms=1500");
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> server.get("/actuator/workers").body().contains("\"offload\":{\"threads\":1,\"busy\":1"));
+			HttpResponse<String> refused = server.get("/test?ms=1");
+			assertThat(refused.statusCode()).isEqualTo(503);
+			assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+			assertThat(refused.body()).contains("offload threads");
+			assertThat(holder.join().statusCode()).isEqualTo(200);
+		}
+	}
+
+	@Test
+	void aResponseAlreadyStreamingIsNotCutAtTheTimeout() {
+		try (RunningServer server = RunningServer.start("server.worker-class=reactive", "server.timeout=300ms")) {
+			HttpResponse<String> response = server.get("/stream?items=8&ms=100");
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat(response.body()).isEqualTo("01234567");
+			assertThat(server.get("/test-async?ms=1000").statusCode()).isEqualTo(503);
 		}
 	}
 

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.workerclass.Blocking;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -56,6 +57,12 @@ public class TestApp {
 				Thread.sleep(ms);
 				return "blocked";
 			});
+		}
+
+		/** A response that starts at once and takes {@code items × ms} to finish. */
+		@GetMapping("/stream")
+		Flux<String> stream(@RequestParam(defaultValue = "5") int items, @RequestParam(defaultValue = "100") long ms) {
+			return Flux.interval(Duration.ZERO, Duration.ofMillis(ms)).take(items).map(String::valueOf);
 		}
 
 		@GetMapping("/fail")
