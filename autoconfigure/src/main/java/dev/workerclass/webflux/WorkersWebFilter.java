@@ -1,9 +1,9 @@
 package dev.workerclass.webflux;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import dev.workerclass.workers.ControlPlane;
 import dev.workerclass.workers.Overload;
@@ -44,47 +44,44 @@ public class WorkersWebFilter implements WebFilter, Ordered {
 		if (this.controlPlane.matches(exchange.getRequest().getPath().pathWithinApplication().value())) {
 			return chain.filter(exchange);
 		}
-		AtomicReference<WorkerSlots.Ticket> ticket = new AtomicReference<>();
-		Mono<Boolean> admitted = Mono.create((sink) -> {
-			WorkerSlots.Ticket claim = this.workers.admit(() -> sink.success(true));
-			ticket.set(claim);
-			if (claim.isRejected()) {
-				sink.success(false);
+		return Mono.defer(() -> {
+			// The ticket is held here before anything downstream can run, so that however the
+			// request ends (complete, error, cancel by a client that went away) doFinally frees it.
+			CompletableFuture<Void> granted = new CompletableFuture<>();
+			WorkerSlots.Ticket ticket = this.workers.admit(() -> granted.complete(null));
+			if (ticket.isRejected()) {
+				return refuse(exchange.getResponse(), Overload.queueFullBody(this.workers.snapshot()));
 			}
-			// A cancelled wait leaves the line; a cancelled request gives its slot back below.
-			sink.onCancel(claim::release);
+			Mono<Void> served = Mono.fromFuture(granted, true)
+				.then(Mono.defer(() -> chain.filter(exchange)))
+				// A full offload line refuses the handler's task: the same honest 503, not WebFlux's 500.
+				.onErrorResume(RejectedExecutionException.class, (ex) -> exchange.getResponse().isCommitted()
+						? Mono.error(ex) : refuse(exchange.getResponse(), Overload.OFFLOAD_FULL_BODY));
+			return withDeadline(served, exchange).doFinally((signal) -> ticket.release());
 		});
-		Mono<Void> served = admitted.flatMap((inLine) -> inLine ? chain.filter(exchange)
-			// A full offload line refuses the handler's task: the same honest 503, not WebFlux's 500.
-			.onErrorResume(RejectedExecutionException.class,
-					(ex) -> exchange.getResponse().isCommitted() ? Mono.error(ex)
-							: refuse(exchange.getResponse(), Overload.OFFLOAD_FULL_BODY))
-				: refuse(exchange.getResponse(), Overload.queueFullBody(this.workers.snapshot())));
+	}
+
+	private Mono<Void> withDeadline(Mono<Void> served, ServerWebExchange exchange) {
 		WorkerSettings settings = this.workers.settings();
-		if (settings.hasTimeout()) {
-			// A request that has sent nothing by its deadline is cancelled (a blocking handler on the
-			// offload pool is interrupted by the pool) and answered with 503. One that has started
-			// its response (a stream, server-sent events) is left to finish: it is not stuck.
-			AtomicBoolean timedOut = new AtomicBoolean();
-			// A companion that completes empty would end the request too, so a started response gets never().
-			Mono<Long> deadline = Mono.delay(settings.timeout())
-				.flatMap((tick) -> (!exchange.getResponse().isCommitted() && timedOut.compareAndSet(false, true))
-						? Mono.just(tick) : Mono.never());
-			served = served.takeUntilOther(deadline).then(Mono.defer(() -> {
-				if (!timedOut.get()) {
-					return Mono.empty();
-				}
-				this.workers.countTimeout();
-				ServerHttpResponse response = exchange.getResponse();
-				return response.isCommitted() ? Mono.empty() : refuse(response, Overload.timeoutBody(settings));
-			}));
+		if (!settings.hasTimeout()) {
+			return served;
 		}
-		return served.doFinally((signal) -> {
-			WorkerSlots.Ticket held = ticket.get();
-			if (held != null) {
-				held.release();
+		// A request that has sent nothing by its deadline is cancelled (a blocking handler on the
+		// offload pool is interrupted by the pool) and answered with 503. One that has started its
+		// response (a stream, server-sent events) is left to finish: it is not stuck.
+		AtomicBoolean timedOut = new AtomicBoolean();
+		// A companion that completes empty would end the request too, so a started response gets never().
+		Mono<Long> deadline = Mono.delay(settings.timeout())
+			.flatMap((tick) -> (!exchange.getResponse().isCommitted() && timedOut.compareAndSet(false, true))
+					? Mono.just(tick) : Mono.never());
+		return served.takeUntilOther(deadline).then(Mono.defer(() -> {
+			if (!timedOut.get()) {
+				return Mono.empty();
 			}
-		});
+			this.workers.countTimeout();
+			ServerHttpResponse response = exchange.getResponse();
+			return response.isCommitted() ? Mono.empty() : refuse(response, Overload.timeoutBody(settings));
+		}));
 	}
 
 	private static Mono<Void> refuse(ServerHttpResponse response, String reason) {

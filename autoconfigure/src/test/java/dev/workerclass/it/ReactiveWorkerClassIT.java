@@ -1,8 +1,17 @@
 package dev.workerclass.it;
 
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.workerclass.netty.ResizableEventLoops;
 import org.junit.jupiter.api.Test;
@@ -96,6 +105,38 @@ class ReactiveWorkerClassIT {
 			assertThat(response.statusCode()).isEqualTo(200);
 			assertThat(response.body()).isEqualTo("01234567");
 			assertThat(server.get("/test-async?ms=1000").statusCode()).isEqualTo(503);
+		}
+	}
+
+	@Test
+	void everySlotComesBackAfterClientsThatPipelineAndHangUp() throws Exception {
+		try (RunningServer server = RunningServer.start("server.worker-class=reactive", "server.workers=2",
+				"management.endpoints.web.exposure.include=workers")) {
+			byte[] request = "GET /test-async?ms=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+			ExecutorService clients = Executors.newFixedThreadPool(50);
+			List<Future<?>> done = new ArrayList<>();
+			for (int c = 0; c < 50; c++) {
+				done.add(clients.submit(() -> {
+					// Like a load tool at its end: requests sent back to back, then the connection dropped.
+					for (int round = 0; round < 10; round++) {
+						try (Socket socket = new Socket("127.0.0.1", server.webServer().getPort())) {
+							OutputStream out = socket.getOutputStream();
+							for (int i = 0; i < 20; i++) {
+								out.write(request);
+							}
+							out.flush();
+							socket.getInputStream().read(new byte[512]);
+						}
+					}
+					return null;
+				}));
+			}
+			for (Future<?> client : done) {
+				client.get(60, TimeUnit.SECONDS);
+			}
+			clients.shutdown();
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(server.get("/actuator/workers").body()).contains("\"busy\":0,"));
 		}
 	}
 

@@ -108,6 +108,12 @@ final class RunningServer implements AutoCloseable {
 		}
 	}
 
+	/** Sends a request without waiting for its answer, on the shared client's keep-alive connections. */
+	CompletableFuture<HttpResponse<String>> getAsyncKeepAlive(String pathAndQuery) {
+		return this.client.sendAsync(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(60)).build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
 	/** Sends a request without waiting for its answer. */
 	CompletableFuture<HttpResponse<String>> getAsync(String pathAndQuery) {
 		HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
