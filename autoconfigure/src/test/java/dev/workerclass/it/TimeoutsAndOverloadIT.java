@@ -113,7 +113,7 @@ class TimeoutsAndOverloadIT {
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1000));
 			assertThat(refused.statusCode()).isEqualTo(503);
 			assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
-			assertThat(refused.body()).contains("server.max-queued=1");
+			assertThat(refused.body()).contains("worker slots are busy and 1 requests are already waiting");
 			assertThat(busy.join().statusCode()).isEqualTo(200);
 			assertThat(queued.join().statusCode()).isEqualTo(200);
 			awaitIdle(server);
