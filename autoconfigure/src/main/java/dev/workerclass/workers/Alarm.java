@@ -1,8 +1,7 @@
 package dev.workerclass.workers;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -10,31 +9,43 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Interrupts a handler's thread at its request's deadline, unless the handler is done first.
  * Exactly one of the two wins, so an alarm never interrupts a thread that has moved on to other
  * work: the loser of the race clears the interrupt it may have been sent.
+ * <p>
+ * Armed alarms sit in one set that a single timer thread sweeps every {@value #SWEEP_MILLIS} ms.
+ * Arming and disarming are a set insert and removal. A scheduled task per request (a
+ * {@code ScheduledExecutorService}, the first version) kept every cancelled task queued until its
+ * 30 s delay ran out, and with it the alarm cost about a fifth of a fast route's throughput
+ * (virtual, /todos: about 35k against 44k req/s with server.timeout=0). Deadlines are kept to
+ * within a sweep.
  */
 final class Alarm {
 
-	// One timer thread for every request of the process: an alarm is a scheduled task, not a thread.
-	private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(
-			Thread.ofPlatform().name("workerclass-timeout").daemon(true).factory());
+	static final long SWEEP_MILLIS = 10;
 
-	private static final Alarm NONE = new Alarm(null, null);
+	private static final Set<Alarm> ARMED_ALARMS = ConcurrentHashMap.newKeySet();
+
+	private static final AtomicInteger TIMER_STARTED = new AtomicInteger();
+
+	private static final Alarm NONE = new Alarm(null, 0, null);
 
 	private static final int ARMED = 0;
 
 	private static final int DISARMED = 1;
 
-	private static final int RANG = 2;
+	private static final int RINGING = 2;
+
+	private static final int RANG = 3;
 
 	private final AtomicInteger state = new AtomicInteger(ARMED);
 
 	private final Thread thread;
 
+	private final long deadline;
+
 	private final Runnable beforeInterrupt;
 
-	private volatile ScheduledFuture<?> scheduled;
-
-	private Alarm(Thread thread, Runnable beforeInterrupt) {
+	private Alarm(Thread thread, long deadline, Runnable beforeInterrupt) {
 		this.thread = thread;
+		this.deadline = deadline;
 		this.beforeInterrupt = beforeInterrupt;
 	}
 
@@ -52,15 +63,45 @@ final class Alarm {
 		if (deadline == Workers.NO_DEADLINE) {
 			return NONE;
 		}
-		Alarm alarm = new Alarm(thread, beforeInterrupt);
-		alarm.scheduled = TIMER.schedule(alarm::ring, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+		startTimer();
+		Alarm alarm = new Alarm(thread, deadline, beforeInterrupt);
+		ARMED_ALARMS.add(alarm);
 		return alarm;
 	}
 
+	private static void startTimer() {
+		if (TIMER_STARTED.get() == 0 && TIMER_STARTED.compareAndSet(0, 1)) {
+			Thread.ofPlatform().name("workerclass-timeout").daemon(true).start(Alarm::sweepForever);
+		}
+	}
+
+	private static void sweepForever() {
+		while (true) {
+			long now = System.nanoTime();
+			for (Alarm alarm : ARMED_ALARMS) {
+				if (now - alarm.deadline >= 0) {
+					ARMED_ALARMS.remove(alarm);
+					alarm.ring();
+				}
+			}
+			try {
+				TimeUnit.MILLISECONDS.sleep(SWEEP_MILLIS);
+			}
+			catch (InterruptedException ex) {
+				// Only ever stopped with the JVM; keep sweeping.
+			}
+		}
+	}
+
 	private void ring() {
-		if (this.state.compareAndSet(ARMED, RANG)) {
-			this.beforeInterrupt.run();
-			this.thread.interrupt();
+		if (this.state.compareAndSet(ARMED, RINGING)) {
+			try {
+				this.beforeInterrupt.run();
+			}
+			finally {
+				this.thread.interrupt();
+				this.state.set(RANG);
+			}
 		}
 	}
 
@@ -73,12 +114,14 @@ final class Alarm {
 		if (this == NONE) {
 			return true;
 		}
-		ScheduledFuture<?> pending = this.scheduled;
-		if (pending != null) {
-			pending.cancel(false);
-		}
+		ARMED_ALARMS.remove(this);
 		if (this.state.compareAndSet(ARMED, DISARMED) || this.state.get() == DISARMED) {
 			return true;
+		}
+		// It rang: wait until its interrupt has been sent, then clear it, so that no late interrupt
+		// reaches this thread's next piece of work (writing the 503, say).
+		while (this.state.get() == RINGING) {
+			Thread.onSpinWait();
 		}
 		Thread.interrupted();
 		return false;
@@ -86,7 +129,8 @@ final class Alarm {
 
 	/** Whether the deadline passed before the handler was done. */
 	boolean rang() {
-		return this.state.get() == RANG;
+		int current = this.state.get();
+		return current == RINGING || current == RANG;
 	}
 
 }
