@@ -3,6 +3,7 @@ package dev.workerclass.actuate;
 import java.util.Locale;
 import java.util.function.Supplier;
 
+import dev.workerclass.autoconfigure.EngineName;
 import dev.workerclass.autoconfigure.WorkerClassAutoConfiguration;
 import dev.workerclass.autoconfigure.WorkersDiagnostics;
 import dev.workerclass.workers.OffloadWorkers;
@@ -91,13 +92,7 @@ public final class WorkersEndpointAutoConfiguration {
 
 	/** The engine's name from its web server class: {@code Tomcat}, {@code Jetty}, {@code Netty}, ... */
 	public static String engineName(WebServer webServer) {
-		String name = webServer.getClass().getSimpleName();
-		for (String engine : new String[] { "Tomcat", "Jetty", "Netty", "Undertow" }) {
-			if (name.contains(engine)) {
-				return engine;
-			}
-		}
-		return name;
+		return EngineName.of(webServer);
 	}
 
 }

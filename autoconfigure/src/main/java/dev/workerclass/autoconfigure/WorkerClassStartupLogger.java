@@ -4,7 +4,6 @@ import dev.workerclass.workers.WorkerSettings;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
 
@@ -27,18 +26,7 @@ class WorkerClassStartupLogger implements ApplicationListener<WebServerInitializ
 		if (event.getApplicationContext().getParent() != null) {
 			return; // a management child context shares the workers; say it once
 		}
-		logger.info("Using worker class " + this.settings.describe() + " on " + engineName(event.getWebServer()));
-	}
-
-	/** The engine's name from its web server class: {@code Tomcat}, {@code Jetty}, {@code Netty}, ... */
-	static String engineName(WebServer webServer) {
-		String name = webServer.getClass().getSimpleName();
-		for (String engine : new String[] { "Tomcat", "Jetty", "Netty", "Undertow" }) {
-			if (name.contains(engine)) {
-				return engine;
-			}
-		}
-		return name;
+		logger.info("Using worker class " + this.settings.describe() + " on " + EngineName.of(event.getWebServer()));
 	}
 
 }
