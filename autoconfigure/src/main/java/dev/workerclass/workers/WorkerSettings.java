@@ -13,7 +13,7 @@ import java.util.List;
  * @param workers worker units ({@code -w})
  * @param threads threads per worker; meaningful for {@link WorkerClass#THREAD} only
  * @param workerConnections requests in flight per worker; meaningful for virtual and reactive
- * @param backlog TCP accept backlog, or {@code null} for the engine's default
+ * @param backlog TCP accept backlog ({@value #DEFAULT_BACKLOG} unless set, as gunicorn's)
  * @param keepAlive idle keep-alive timeout, or {@code null} for the engine's default
  * @param gracefulTimeout how long shutdown waits for requests in flight, or {@code null} for Boot's default
  * @param maxWorkers the most workers a runtime resize may set
@@ -29,6 +29,13 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 
 	/** Default {@code server.timeout}: a request still running after it gets 503. */
 	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+	/**
+	 * Default {@code server.backlog}: gunicorn's. Engines' own defaults are far lower (Tomcat 100):
+	 * a burst of connections then overflows the kernel's accept queue, and each dropped SYN costs
+	 * its client a retransmit one second later (measured in docs/benchmarks.md, experiment 3).
+	 */
+	public static final int DEFAULT_BACKLOG = 2048;
 
 	/** Default {@code server.offload-threads}: the size of the thread pool a plain Spring Boot app has on Tomcat. */
 	public static final int DEFAULT_OFFLOAD_THREADS = 200;
@@ -71,9 +78,7 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 		int resolvedThreads = checkRange("server.threads", threads, workerClass.defaultThreads(), 1, MAX_PER_WORKER);
 		int resolvedConnections = checkRange("server.worker-connections", workerConnections,
 				workerClass.defaultWorkerConnections(), 1, MAX_PER_WORKER);
-		if (backlog != null) {
-			checkRange("server.backlog", backlog, 0, 1, 65_535);
-		}
+		int resolvedBacklog = checkRange("server.backlog", backlog, DEFAULT_BACKLOG, 1, 65_535);
 		int resolvedMaxWorkers = checkRange("server.max-workers", maxWorkers, defaultMaxWorkers(resolvedWorkers), 1,
 				MAX_WORKERS);
 		if (resolvedMaxWorkers < resolvedWorkers) {
@@ -96,7 +101,7 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 			ignored.add("server.worker-connections=" + workerConnections);
 		}
 		WorkerSettings settings = new WorkerSettings(workerClass, resolvedWorkers, resolvedThreads, resolvedConnections,
-				backlog, keepAlive, gracefulTimeout, resolvedMaxWorkers, maxQueued, ignored,
+				resolvedBacklog, keepAlive, gracefulTimeout, resolvedMaxWorkers, maxQueued, ignored,
 				(timeout != null) ? timeout : DEFAULT_TIMEOUT, resolvedOffloadThreads);
 		settings.checkCapacity("server.workers", resolvedWorkers,
 				workerClass.usesThreads() ? "server.threads" : "server.worker-connections");

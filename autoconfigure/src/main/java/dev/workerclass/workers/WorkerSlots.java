@@ -177,6 +177,9 @@ public final class WorkerSlots {
 
 	// Called with the lock held; the callers run the grants once it is released.
 	private List<Ticket> admitWaiting() {
+		if (this.waiting.isEmpty() || this.busy >= this.limit) {
+			return List.of();
+		}
 		List<Ticket> admitted = new ArrayList<>();
 		while (this.busy < this.limit && !this.waiting.isEmpty()) {
 			Ticket next = this.waiting.pollFirst();

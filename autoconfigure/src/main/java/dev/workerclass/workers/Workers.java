@@ -138,6 +138,9 @@ public abstract class Workers implements AutoCloseable {
 	}
 
 	private static boolean awaitSlot(CompletableFuture<Void> admitted, long deadline) throws InterruptedException {
+		if (admitted.isDone()) {
+			return true;
+		}
 		try {
 			if (deadline == NO_DEADLINE) {
 				admitted.get();

@@ -2,6 +2,7 @@ package dev.workerclass.it;
 
 import java.time.Duration;
 
+import org.apache.coyote.AbstractProtocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -30,6 +31,23 @@ class ServletWorkerClassesIT {
 			assertThat(server.get("/thread").body()).startsWith("workerclass-sync-").endsWith(" platform");
 			assertThat(output).contains("Using worker class sync (workers=1, capacity=1) on Tomcat");
 		}
+	}
+
+	@Test
+	void theAcceptBacklogIsGunicornsUnlessSet() {
+		// Tomcat's own default (100) overflows under a burst of connections; each dropped SYN is retried a second later.
+		try (RunningServer server = RunningServer.start("server.worker-class=virtual")) {
+			assertThat(protocol(server).getAcceptCount()).isEqualTo(2048);
+		}
+		try (RunningServer server = RunningServer.start("server.worker-class=sync", "server.backlog=64")) {
+			assertThat(protocol(server).getAcceptCount()).isEqualTo(64);
+		}
+	}
+
+	private static AbstractProtocol<?> protocol(RunningServer server) {
+		return (AbstractProtocol<?>) ((TomcatWebServer) server.webServer()).getTomcat()
+			.getConnector()
+			.getProtocolHandler();
 	}
 
 	@Test

@@ -24,7 +24,7 @@ class WorkerSettingsTests {
 		assertThat(settings.workers()).isEqualTo(1);
 		assertThat(settings.threads()).isEqualTo(200);
 		assertThat(settings.capacity()).isEqualTo(200);
-		assertThat(settings.backlog()).isNull();
+		assertThat(settings.backlog()).isEqualTo(2048);
 		assertThat(settings.keepAlive()).isNull();
 		assertThat(settings.gracefulTimeout()).isNull();
 		assertThat(settings.ignored()).isEmpty();
