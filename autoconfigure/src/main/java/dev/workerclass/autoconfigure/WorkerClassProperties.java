@@ -39,7 +39,7 @@ public class WorkerClassProperties {
 	 */
 	private Integer workerConnections;
 
-	/** TCP accept backlog (gunicorn --backlog). Default: 2048, as gunicorn's. */
+	/** TCP accept backlog (gunicorn --backlog). Default: 2048 as gunicorn's, or the engine's own where higher. */
 	private Integer backlog;
 
 	/** How long an idle keep-alive connection stays open (gunicorn --keep-alive). Default: the engine's own. */

@@ -52,9 +52,7 @@ public class JettyWorkersCustomizer implements WebServerFactoryCustomizer<Config
 		}
 		for (Connector connector : server.getConnectors()) {
 			if (connector instanceof ServerConnector serverConnector) {
-				if (settings.backlog() != null) {
-					serverConnector.setAcceptQueueSize(settings.backlog());
-				}
+				serverConnector.setAcceptQueueSize(settings.acceptBacklog(serverConnector.getAcceptQueueSize()));
 				if (settings.keepAlive() != null) {
 					serverConnector.setIdleTimeout(settings.keepAlive().toMillis());
 				}

@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.workerclass.workers.WorkerSettings;
 import dev.workerclass.workers.Workers;
 import io.netty.channel.ChannelOption;
+import io.netty.util.NetUtil;
 import reactor.netty.http.server.HttpServer;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -29,10 +30,8 @@ public class NettyWorkersCustomizer implements NettyServerCustomizer, Disposable
 
 	@Override
 	public HttpServer apply(HttpServer server) {
-		HttpServer customized = server.runOn(this.loops);
-		if (this.settings.backlog() != null) {
-			customized = customized.option(ChannelOption.SO_BACKLOG, this.settings.backlog());
-		}
+		HttpServer customized = server.runOn(this.loops)
+			.option(ChannelOption.SO_BACKLOG, this.settings.acceptBacklog(NetUtil.SOMAXCONN));
 		if (this.settings.keepAlive() != null) {
 			customized = customized.idleTimeout(this.settings.keepAlive());
 		}

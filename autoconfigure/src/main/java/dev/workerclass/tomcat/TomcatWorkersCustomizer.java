@@ -52,9 +52,7 @@ public class TomcatWorkersCustomizer implements WebServerFactoryCustomizer<Confi
 			raiseMaxConnections(protocol, settings);
 			this.workers.onResize((resized) -> raiseMaxConnections(protocol, resized));
 		}
-		if (settings.backlog() != null) {
-			protocol.setAcceptCount(settings.backlog());
-		}
+		protocol.setAcceptCount(settings.acceptBacklog(protocol.getAcceptCount()));
 		if (settings.keepAlive() != null) {
 			protocol.setKeepAliveTimeout((int) settings.keepAlive().toMillis());
 		}

@@ -13,7 +13,7 @@ import java.util.List;
  * @param workers worker units ({@code -w})
  * @param threads threads per worker; meaningful for {@link WorkerClass#THREAD} only
  * @param workerConnections requests in flight per worker; meaningful for virtual and reactive
- * @param backlog TCP accept backlog ({@value #DEFAULT_BACKLOG} unless set, as gunicorn's)
+ * @param backlog TCP accept backlog, or {@code null} if not set (see {@link #acceptBacklog})
  * @param keepAlive idle keep-alive timeout, or {@code null} for the engine's default
  * @param gracefulTimeout how long shutdown waits for requests in flight, or {@code null} for Boot's default
  * @param maxWorkers the most workers a runtime resize may set
@@ -78,7 +78,9 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 		int resolvedThreads = checkRange("server.threads", threads, workerClass.defaultThreads(), 1, MAX_PER_WORKER);
 		int resolvedConnections = checkRange("server.worker-connections", workerConnections,
 				workerClass.defaultWorkerConnections(), 1, MAX_PER_WORKER);
-		int resolvedBacklog = checkRange("server.backlog", backlog, DEFAULT_BACKLOG, 1, 65_535);
+		if (backlog != null) {
+			checkRange("server.backlog", backlog, 0, 1, 65_535);
+		}
 		int resolvedMaxWorkers = checkRange("server.max-workers", maxWorkers, defaultMaxWorkers(resolvedWorkers), 1,
 				MAX_WORKERS);
 		if (resolvedMaxWorkers < resolvedWorkers) {
@@ -101,11 +103,20 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 			ignored.add("server.worker-connections=" + workerConnections);
 		}
 		WorkerSettings settings = new WorkerSettings(workerClass, resolvedWorkers, resolvedThreads, resolvedConnections,
-				resolvedBacklog, keepAlive, gracefulTimeout, resolvedMaxWorkers, maxQueued, ignored,
+				backlog, keepAlive, gracefulTimeout, resolvedMaxWorkers, maxQueued, ignored,
 				(timeout != null) ? timeout : DEFAULT_TIMEOUT, resolvedOffloadThreads);
 		settings.checkCapacity("server.workers", resolvedWorkers,
 				workerClass.usesThreads() ? "server.threads" : "server.worker-connections");
 		return settings;
+	}
+
+	/**
+	 * The accept backlog an engine should listen with: {@code server.backlog} if set, otherwise
+	 * gunicorn's {@value #DEFAULT_BACKLOG}, or the engine's own default where that is higher
+	 * (Reactor Netty takes the kernel's {@code somaxconn}).
+	 */
+	public int acceptBacklog(int engineDefault) {
+		return (this.backlog != null) ? this.backlog : Math.max(DEFAULT_BACKLOG, engineDefault);
 	}
 
 	/**

@@ -24,7 +24,9 @@ class WorkerSettingsTests {
 		assertThat(settings.workers()).isEqualTo(1);
 		assertThat(settings.threads()).isEqualTo(200);
 		assertThat(settings.capacity()).isEqualTo(200);
-		assertThat(settings.backlog()).isEqualTo(2048);
+		assertThat(settings.backlog()).isNull();
+		assertThat(settings.acceptBacklog(100)).as("Tomcat's default is raised to gunicorn's").isEqualTo(2048);
+		assertThat(settings.acceptBacklog(4096)).as("a higher engine default stays").isEqualTo(4096);
 		assertThat(settings.keepAlive()).isNull();
 		assertThat(settings.gracefulTimeout()).isNull();
 		assertThat(settings.ignored()).isEmpty();
@@ -91,6 +93,7 @@ class WorkerSettingsTests {
 		WorkerSettings settings = WorkerSettings.resolve("virtual", 2, null, 10, 128, Duration.ofSeconds(5),
 				Duration.ofSeconds(20), null, null, CORES);
 		assertThat(settings.backlog()).isEqualTo(128);
+		assertThat(settings.acceptBacklog(4096)).as("a value set is used as it is").isEqualTo(128);
 		assertThat(settings.keepAlive()).isEqualTo(Duration.ofSeconds(5));
 		assertThat(settings.gracefulTimeout()).isEqualTo(Duration.ofSeconds(20));
 	}
