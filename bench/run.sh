@@ -45,9 +45,9 @@ say "ulimit -n $(ulimit -n) (hard $HARD)"
 
 # 3. Build -------------------------------------------------------------------------------------
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  say "build: ./mvnw -q -B install -DskipTests, then the bench profile modules"
-  ./mvnw -q -B install -DskipTests
-  ./mvnw -q -B -Pbench install -DskipTests -pl bench/plain-app,bench/jmh
+  say "build: ./mvnw -q -B clean install -DskipTests, then the bench profile modules"
+  ./mvnw -q -B clean install -DskipTests   # clean: an unchanged module keeps a stale fat jar otherwise
+  ./mvnw -q -B -Pbench clean install -DskipTests -pl bench/plain-app,bench/jmh
 fi
 
 # 4. Machine ------------------------------------------------------------------------------------

@@ -68,6 +68,14 @@ def f(x, nd=1):
     return str(x)
 
 
+def live_cell(nmt):
+    live, busy = nmt.get("live_heap_kb"), nmt.get("live_heap_busy")
+    if not live:
+        return "–"
+    per = " ; %s" % f(live / busy, 0) if busy else ""
+    return "%s (%s%s)" % (f(live / 1024, 0), f(busy), per)
+
+
 def table(head, rows):
     out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
@@ -165,7 +173,9 @@ def main():
     w("Every measurement: a server started on a free 127.0.0.1 port, waited for, one bounded load "
       "command, the server stopped by its pid. The gunicorn peers are run by `../shared/peers/peers.sh` "
       "on `peer_app.py`; the plain Spring Boot app (`bench/plain-app`, no starter) serves the demo's "
-      "routes with the same bytes. Java servers get a short wrk warm-up on the route before they are "
+      "routes with the same bytes and has the same actuator dependency and exposure as the demo (the "
+      "starter brings actuator; its per-request HTTP observation is then on both sides, so the "
+      "difference is the starter's own code). Java servers get a short wrk warm-up on the route before they are "
       "measured (not recorded); gunicorn does not (CPython has no JIT).\n")
     commit = (machine[1].get("git_commit") if machine else None) or "unknown"
     if commit.startswith("37b4f50"):
@@ -339,9 +349,13 @@ def main():
                 ok_rps = (m["requests"] - m["err_status"]) / m["duration_s"] if m.get("duration_s") else None
                 rows.append([s["label"], n, f(m.get("rps")), f(ok_rps), f(m.get("p99_ms"), 1), f(m.get("err_timeout")),
                              f(m.get("err_connect")), f(m.get("err_read")), f(m.get("err_write")),
-                             f(m.get("err_status")), f(r.get("server_cpu_s")), f(tool_cpu(r), 2)])
+                             f(m.get("err_status")), f(r.get("listen_overflows")), f(r.get("server_cpu_s")),
+                             f(tool_cpu(r), 2)])
         w(table(["server", "connections", "req/s (all replies)", "2xx req/s", "p99 ms", "timeout", "connect err", "read err", "write err",
-                 "non-2xx", "server CPU s", "wrk CPU s"], rows))
+                 "non-2xx", "listen drops", "server CPU s", "wrk CPU s"], rows))
+        w("`listen drops`: connections the kernel dropped during the load because the server's accept queue "
+          "was full (`TcpExtListenOverflows` from /proc/net/netstat, before and after; `–` where not recorded). "
+          "A dropped client retries its SYN after 1 s, then 3 s, so its first reply is late or past wrk's 2 s.\n")
         w("")
         dat = os.path.join(PLOTDATA, "exp3.dat")
         blocks, titles = [], []
@@ -380,8 +394,10 @@ def main():
             read.append("the 10,000-connection level was not run in this mode")
         w("**Reading.** " + "; ".join(read) + ". At thousands of connections wrk itself needs much of the "
           "2 cores (see the wrk CPU column): the rate is shared between server and load tool. "
-          "Issue 6 also asks to profile server and load tool and fix what is ours: not done by this suite; "
-          "it records only each side's CPU seconds.\n")
+          "Where the late replies came from: the first full run found Tomcat's accept queue (`acceptCount` 100) "
+          "overflowing when wrk opens 10,000 connections at once (a hand-run A/B at commit 4963b23: 29,147 listen "
+          "drops with the default, 1,293 with 2048); `server.backlog` now defaults to gunicorn's 2048, which plain "
+          "Boot does not have. The rest of the tail is CPU: 2 cores shared by wrk and the server.\n")
         w(leaks(recs))
         w(commands(recs) + "\n")
 
@@ -414,8 +430,9 @@ def main():
           "delay, because blocking handlers under reactive are offloaded to a pool of 200). `virtual` with "
           "`--server.worker-connections=10000`, `thread` with `--server.threads=10000`. VmRSS of the JVM "
           "sampled from /proc every 0.5 s; `busy` read from `/actuator/workers` during the load (how many "
-          "requests were really in flight); Native Memory Tracking summary taken at 75% of the run. The "
-          "`-Xmx512m` rows are a second, labelled variant with the same heap ceiling for both classes.\n")
+          "requests were really in flight); Native Memory Tracking summary taken at 75% of the run, then the "
+          "live heap (`jcmd GC.class_histogram`, which runs a full GC first: its total is what the requests in "
+          "flight and the app really hold, whatever G1 has committed; the pause shows in the latency columns).\n")
         rows = []
         for s in servers(recs):
             r = by(recs, s["id"], "wrk", "c10000")
@@ -426,9 +443,10 @@ def main():
             rows.append([s["label"] + (" -Xmx512m" if "xmx" in s["id"] else ""), f(r.get("rss_idle_kb", 0) / 1024, 0),
                          f((r.get("rss_max_kb") or 0) / 1024, 0), f(r.get("busy_max")), f(r.get("threads_max")),
                          f(nm.get("Java Heap", 0) / 1024, 0) if nm else "–", f(nm.get("Thread", 0) / 1024, 0) if nm else "–",
-                         f(m.get("rps")), f(m.get("p50_ms"), 0), f(m.get("errors"))])
+                         live_cell(r.get("nmt") or {}), f(m.get("rps")), f(m.get("p50_ms"), 0), f(m.get("errors"))])
         w(table(["server", "RSS idle MiB", "RSS max MiB", "busy max", "threads max", "NMT heap committed MiB",
-                 "NMT thread committed MiB", "req/s", "p50 ms", "errors"], rows))
+                 "NMT thread committed MiB", "live heap MiB (busy then; KiB per request)", "req/s", "p50 ms",
+                 "errors"], rows))
         w("")
         dat = os.path.join(PLOTDATA, "exp5.dat")
         blocks, titles = [], []
