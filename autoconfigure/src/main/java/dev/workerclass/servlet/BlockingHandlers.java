@@ -1,10 +1,13 @@
 package dev.workerclass.servlet;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import dev.workerclass.Blocking;
 import jakarta.servlet.http.HttpServletRequest;
@@ -29,16 +32,22 @@ class BlockingHandlers {
 
 	private final Map<HandlerMethod, Boolean> blocking = new ConcurrentHashMap<>();
 
-	// The path patterns of @Blocking handlers; null until scanned. An empty list: none. A null
-	// element: a handler mapped without path patterns, so every request needs the full lookup.
-	private volatile List<PathPattern> blockingPatterns;
+	// Spring MVC's mapping, once it exists (looked up per request until then).
+	private volatile RequestMappingHandlerMapping handlers;
+
+	// The paths of @Blocking handlers; null until scanned.
+	private volatile BlockingPaths blockingPaths;
 
 	BlockingHandlers(Supplier<RequestMappingHandlerMapping> mapping) {
 		this.mapping = mapping;
 	}
 
 	boolean isBlocking(HttpServletRequest request) {
-		RequestMappingHandlerMapping handlers = this.mapping.get();
+		RequestMappingHandlerMapping handlers = this.handlers;
+		if (handlers == null) {
+			handlers = this.mapping.get();
+			this.handlers = handlers;
+		}
 		if (handlers == null || !mayBeBlocking(handlers, request)) {
 			return false;
 		}
@@ -64,37 +73,67 @@ class BlockingHandlers {
 	}
 
 	private boolean mayBeBlocking(RequestMappingHandlerMapping handlers, HttpServletRequest request) {
-		List<PathPattern> patterns = this.blockingPatterns;
-		if (patterns == null) {
-			patterns = scan(handlers);
-			this.blockingPatterns = patterns;
+		BlockingPaths paths = this.blockingPaths;
+		if (paths == null) {
+			paths = BlockingPaths.scan(handlers);
+			this.blockingPaths = paths;
 		}
-		if (patterns.isEmpty()) {
-			return false;
-		}
-		PathContainer path = PathContainer
-			.parsePath(request.getRequestURI().substring(request.getContextPath().length()));
-		for (PathPattern pattern : patterns) {
-			if (pattern == null || pattern.matches(path)) {
-				return true;
-			}
-		}
-		return false;
+		return paths.mayMatch(request.getRequestURI().substring(request.getContextPath().length()));
 	}
 
-	private static List<PathPattern> scan(RequestMappingHandlerMapping handlers) {
-		List<PathPattern> patterns = new ArrayList<>();
-		handlers.getHandlerMethods().forEach((info, method) -> {
-			if (isBlocking(method)) {
-				if (info.getPathPatternsCondition() != null) {
-					patterns.addAll(info.getPathPatternsCondition().getPatterns());
+	/**
+	 * The path patterns of {@code @Blocking} handlers, the literal ones (most) also as strings, so
+	 * that a request to any other path costs a hash lookup rather than a parse and a match per pattern.
+	 * @param all whether a {@code @Blocking} handler is mapped without path patterns (every request
+	 * then needs the full lookup)
+	 */
+	private record BlockingPaths(boolean all, List<PathPattern> patterns, Set<String> literals) {
+
+		static BlockingPaths scan(RequestMappingHandlerMapping handlers) {
+			boolean[] all = { false };
+			List<PathPattern> patterns = new ArrayList<>();
+			handlers.getHandlerMethods().forEach((info, method) -> {
+				if (isBlocking(method)) {
+					if (info.getPathPatternsCondition() != null) {
+						patterns.addAll(info.getPathPatternsCondition().getPatterns());
+					}
+					else {
+						all[0] = true;
+					}
 				}
-				else {
-					patterns.add(null);
+			});
+			Set<String> literals = patterns.stream()
+				.filter((pattern) -> !pattern.hasPatternSyntax())
+				.map(PathPattern::getPatternString)
+				.collect(Collectors.toUnmodifiableSet());
+			return new BlockingPaths(all[0], List.copyOf(new LinkedHashSet<>(patterns)), literals);
+		}
+
+		boolean mayMatch(String rawPath) {
+			if (this.all) {
+				return true;
+			}
+			if (this.patterns.isEmpty()) {
+				return false;
+			}
+			// An encoded or parameterised path is left to the pattern matcher, which decodes it.
+			if (rawPath.indexOf('%') < 0 && rawPath.indexOf(';') < 0) {
+				if (this.literals.contains(rawPath)) {
+					return true;
+				}
+				if (this.literals.size() == this.patterns.size()) {
+					return false;
 				}
 			}
-		});
-		return patterns;
+			PathContainer path = PathContainer.parsePath(rawPath);
+			for (PathPattern pattern : this.patterns) {
+				if (pattern.matches(path)) {
+					return true;
+				}
+			}
+			return false;
+		}
+
 	}
 
 	static boolean isBlocking(HandlerMethod method) {

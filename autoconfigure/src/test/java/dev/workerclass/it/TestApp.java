@@ -11,6 +11,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -76,6 +77,13 @@ public class TestApp {
 		String blockingThread(@RequestParam(defaultValue = "0") long ms) throws InterruptedException {
 			Thread.sleep(ms);
 			return describe(Thread.currentThread());
+		}
+
+		/** A @Blocking handler behind a pattern rather than a literal path. */
+		@Blocking
+		@GetMapping("/blocking-item/{id}")
+		String blockingItem(@PathVariable String id) {
+			return id + " " + describe(Thread.currentThread());
 		}
 
 		@GetMapping("/test")

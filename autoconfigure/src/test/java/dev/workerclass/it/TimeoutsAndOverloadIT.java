@@ -155,6 +155,12 @@ class TimeoutsAndOverloadIT {
 		try (RunningServer server = RunningServer.start(oneSlot(workerClass, "server.offload-threads=4",
 				"server.worker-connections=" + (workerClass.equals("reactive") ? 100 : 1)))) {
 			assertThat(server.get("/blocking-thread").body()).startsWith("workerclass-offload-").endsWith(" platform");
+			if (!workerClass.equals("reactive")) {
+				// The servlet filter tells @Blocking paths before Spring MVC runs: literal, encoded, patterned.
+				assertThat(server.get("/blocking%2Dthread").body()).startsWith("workerclass-offload-");
+				assertThat(server.get("/blocking-item/7").body()).startsWith("7 workerclass-offload-");
+				assertThat(server.get("/thread").body()).doesNotStartWith("workerclass-offload-");
+			}
 			// Four offload threads serve four at once, though the class has a single slot.
 			assertThat(server.timeConcurrentBody(4, "/blocking-thread?ms=400")).isLessThan(Duration.ofMillis(1200));
 			@SuppressWarnings("unchecked")
