@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark suite of issue 6.
 #
-#   bench/run.sh [quick|full] [experiment...]     experiments: 1 2 3 4 5 6 (default: 1 2 4 6 3 5)
+#   bench/run.sh [quick|full] [experiment...]     experiments: 1 2 3 4 5 6 7 (default: 1 2 4 6 7 3 5)
 #                                                 and 1r: experiment 1 for reactive on a fresh server
 #                                                 with no warm-up (results go to exp1/)
 #
@@ -19,7 +19,7 @@ ROOT=$PWD
 MODE=${1:-quick}
 case "$MODE" in quick|full) shift || true ;; *) echo "usage: bench/run.sh [quick|full] [experiment...]" >&2; exit 2 ;; esac
 EXPS=("$@")
-[ ${#EXPS[@]} -eq 0 ] && EXPS=(1 2 4 6 3 5)
+[ ${#EXPS[@]} -eq 0 ] && EXPS=(1 2 4 6 7 3 5)
 export BENCH_JAVA=${BENCH_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 PY=/usr/bin/python3
 say() { echo "[$(date -u +%H:%M:%S)] $*"; }

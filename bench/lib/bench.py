@@ -599,6 +599,68 @@ def exp6(r):
         log("  %-22s %s ns/op ± %s %s" % (x["benchmark"], x["score_ns"], x["error_ns"], x["params"]))
 
 
+# Owners of a CPU sample: the first frame from the leaf that is not the JDK's own decides.
+OWNERS = [("dev/workerclass/demo/", "the app's handlers"), ("dev/workerclass/", "workerclass (the starter)"),
+          ("org/apache/", "Tomcat"), ("io/micrometer/", "Micrometer (actuator observation)"),
+          ("org/springframework/boot/actuate", "Micrometer (actuator observation)"),
+          ("org/springframework/", "Spring"), ("tools/jackson/", "Jackson"), ("com/fasterxml/", "Jackson"),
+          ("reactor/", "Reactor / Reactor Netty"), ("io/netty/", "Netty")]
+JDK = ("java/", "jdk/", "sun/", "javax/")
+
+
+def owner_of(frames):
+    for fr in frames:
+        name = fr["method"]["type"]["name"]
+        if name.startswith(JDK):
+            continue
+        for prefix, owner in OWNERS:
+            if name.startswith(prefix):
+                return owner
+        return "other"
+    return "JDK only (no caller above it: thread scheduling, I/O polling)"
+
+
+def exp7(r):
+    """Where the server's time goes: JFR CPU samples of each Java server under wrk -c100 /todos."""
+    d = r.p["wrk_d"]
+    jcmd = os.path.join(os.path.dirname(JAVA), "jcmd")
+    jfr = os.path.join(os.path.dirname(JAVA), "jfr")
+    servers = [ours(c) for c in ("thread", "virtual", "reactive")] + [plain(m) for m in ("tomcat", "virtual", "webflux")]
+    for s in pick(r.mode, servers, QUICK_IDS):
+        with JavaServer(s, r.out) as srv:
+            r.warm(srv, "/todos", 100)
+            rec_path = os.path.join(r.dir, "raw", s["id"] + ".jfr")
+            subprocess.run([jcmd, str(srv.proc.pid), "JFR.start", "name=bench", "settings=profile",
+                            "filename=" + rec_path], capture_output=True, timeout=60)
+            rec = r.java_load(srv, "wrk", wrk_cmd(srv.base + "/todos", 2, 100, d), "c100-jfr", d + 30)
+            subprocess.run([jcmd, str(srv.proc.pid), "JFR.stop", "name=bench"], capture_output=True, timeout=60)
+        out = subprocess.run([jfr, "print", "--json", "--stack-depth", "64", "--events", "jdk.ExecutionSample",
+                              rec_path], capture_output=True, text=True, timeout=300).stdout
+        events = json.loads(out)["recording"]["events"] if out else []
+        owners = {}
+        ours_top = {}
+        for e in events:
+            st = e["values"].get("stackTrace")
+            if not st:
+                continue
+            o = owner_of(st["frames"])
+            owners[o] = owners.get(o, 0) + 1
+            if o.startswith("workerclass"):
+                fr = next(f for f in st["frames"] if not f["method"]["type"]["name"].startswith(JDK))
+                k = fr["method"]["type"]["name"].replace("/", ".") + "." + fr["method"]["name"]
+                ours_top[k] = ours_top.get(k, 0) + 1
+        rec.update(profile=dict(samples=sum(owners.values()), owners=owners,
+                                starter_methods=sorted(ours_top.items(), key=lambda kv: -kv[1])[:8],
+                                jfr=os.path.relpath(rec_path, ROOT)))
+        r.save("%s__wrk__c100-jfr" % s["id"], rec)
+        try:
+            os.remove(rec_path)    # tens of MB; the counts above are what the report uses
+        except OSError:
+            pass
+        log("  %s: %d samples, %s" % (s["id"], sum(owners.values()),
+                                      ", ".join("%s %d" % kv for kv in sorted(owners.items(), key=lambda kv: -kv[1]))))
+
+
 def main():
     global PEERS_SH
     mode, exp = sys.argv[1], sys.argv[2]
@@ -606,7 +668,7 @@ def main():
     r = Runner(mode, "1" if exp == "1r" else exp)
     t0 = time.time()
     log("=== experiment %s (%s) ===" % (exp, mode))
-    dict(zip(["1", "2", "3", "4", "5", "6", "1r"], (exp1, exp2, exp3, exp4, exp5, exp6, exp1r)))[exp](r)
+    dict(zip(["1", "2", "3", "4", "5", "6", "7", "1r"], (exp1, exp2, exp3, exp4, exp5, exp6, exp7, exp1r)))[exp](r)
     log("=== experiment %s done in %.0f s ===" % (exp, time.time() - t0))
 
 

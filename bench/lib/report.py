@@ -527,6 +527,50 @@ def main():
           "parked pool thread and the wake-up back, which is what `thread`/`sync` add on top of the "
           "container's own executor; on a loaded 2-core machine that wake-up dominates.\n")
 
+    # ---------------------------------------------------------------- experiment 7
+    mode, recs = pick(7)
+    w("## 7. Where the server's time goes (JFR)\n")
+    w(banner(mode, 7))
+    recs = [x for x in recs if x.get("profile")]
+    if recs:
+        w("Each Java server of experiment 2 again under `wrk -t2 -c100 -d10s /todos`, with a JFR recording "
+          "(`settings=profile`: a CPU sample of each running Java thread every 10-20 ms) over the load. A sample "
+          "belongs to the first frame from the top of its stack that is not the JDK's own: JDK code run for "
+          "the starter (a lock, a queue, a thread start) counts as the starter's. JFR samples Java code only: "
+          "time in the kernel (socket writes, futex wake-ups of a hand-off) is in the server CPU seconds, "
+          "not in the samples.\n")
+        owner_names = []
+        for x in recs:
+            for o, _ in sorted(x["profile"]["owners"].items(), key=lambda kv: -kv[1]):
+                if o not in owner_names:
+                    owner_names.append(o)
+        rows = []
+        for sv in servers(recs):
+            x = by(recs, sv["id"], "wrk", "c100-jfr")
+            pr = x["profile"]
+            n = pr["samples"] or 1
+            rows.append([sv["label"], f(x["metrics"].get("rps")), f(x.get("server_cpu_s")), pr["samples"]] +
+                        ["%.1f%%" % (100.0 * pr["owners"].get(o, 0) / n) for o in owner_names])
+        w(table(["server", "req/s", "server CPU s", "samples"] + owner_names, rows))
+        read = []
+        for sv in servers(recs):
+            x = by(recs, sv["id"], "wrk", "c100-jfr")
+            pr = x["profile"]
+            mine = sum(v for k, v in pr["owners"].items() if k.startswith("workerclass"))
+            if sv["id"].startswith("workerclass"):
+                top = ", ".join("`%s` %d" % (k.rsplit(".", 2)[-2] + "." + k.rsplit(".", 1)[-1], v)
+                                for k, v in pr["starter_methods"][:4])
+                read.append("%s: %.1f%% of samples in the starter (%s)" % (
+                    sv["id"], 100.0 * mine / (pr["samples"] or 1), top or "none"))
+        w("\n**Reading.** " + "; ".join(read) + ". What the starter adds beyond these samples is mostly "
+          "not Java code: under `thread` (and `sync`) every request is handed from the virtual container "
+          "thread to a parked platform worker and back, two thread wake-ups in the kernel, which is why "
+          "experiment 6's `threadServe` costs microseconds while the Java work of a slot is tens of "
+          "nanoseconds. That hand-off is the price of the guarantees of the design: a request waiting "
+          "for a slot holds no platform thread, the control plane always finds a thread, and "
+          "`server.timeout` answers at the deadline even when the handler ignores its interrupt.\n")
+        w(commands(recs) + "\n")
+
     # ---------------------------------------------------------------- summary
     sm = ["## Targets of issue 6\n"]
     if summary:
