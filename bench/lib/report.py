@@ -485,6 +485,23 @@ def main():
         if ooms:
             read.append("the server log shows `java.lang.OutOfMemoryError` for " + ", ".join(ooms) +
                         ": those rows are failed runs, not footprints")
+        if v and t:
+            vn, tn = v.get("nmt") or {}, t.get("nmt") or {}
+            if vn.get("live_heap_kb") and vn.get("live_heap_busy"):
+                per_req = vn["live_heap_kb"] / vn["live_heap_busy"]
+                read.append("under virtual the live heap was %s MiB with %s requests in flight, about %.0f KiB per "
+                            "request (Tomcat's per-connection buffers and request objects, and the parked "
+                            "virtual thread's stack chunk; the histogram is in the JSON)" % (
+                                f(vn["live_heap_kb"] / 1024, 0), vn["live_heap_busy"], per_req))
+                threads_then = t.get("threads_max")
+                stack_kb = (tn.get("committed_kb") or {}).get("Thread")
+                if threads_then and stack_kb:
+                    per_thread = stack_kb / threads_then
+                    bound = per_req / (per_req + per_thread)
+                    read.append("a platform thread adds about %.0f KiB of committed stack (NMT `Thread` / threads), "
+                                "so with the same per-request heap on both sides virtual can at best be about "
+                                "%.2f× thread per request in flight, above the 0.25× target whatever the heap "
+                                "sizing" % (per_thread, bound))
         w("**Reading.** " + ("; ".join(read) if read else "no virtual/thread pair in this mode") +
           ". A virtual thread's stack lives on the Java heap, a platform thread's in native memory (NMT "
           "`Thread`); with the default heap ceiling (1/4 of RAM) G1 lets the heap grow with the allocation "
