@@ -40,7 +40,7 @@ public class WorkersMeterBinder implements MeterBinder {
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		Tags tags = Tags.of("worker.class", this.workers.workerClass().canonicalName());
-		bind(registry, tags, this.workers, "workers");
+		bindWorkers(registry, tags);
 		if (this.offload != null) {
 			// The offload pool, as offload.* beside the workers' own meters.
 			Gauge.builder("workers.offload.threads", this.offload, (pool) -> pool.snapshot().capacity())
@@ -78,21 +78,22 @@ public class WorkersMeterBinder implements MeterBinder {
 		}
 	}
 
-	private void bind(MeterRegistry registry, Tags tags, Workers source, String prefix) {
-		gauge(registry, tags, source, prefix + ".capacity", "Requests the workers serve at once",
+	private void bindWorkers(MeterRegistry registry, Tags tags) {
+		Workers source = this.workers;
+		gauge(registry, tags, source, "workers.capacity", "Requests the workers serve at once",
 				WorkersSnapshot::capacity);
-		gauge(registry, tags, source, prefix + ".busy", "Requests holding a worker slot", WorkersSnapshot::busy);
-		gauge(registry, tags, source, prefix + ".idle", "Free worker slots", WorkersSnapshot::idle);
-		gauge(registry, tags, source, prefix + ".queued", "Requests waiting for a worker slot",
+		gauge(registry, tags, source, "workers.busy", "Requests holding a worker slot", WorkersSnapshot::busy);
+		gauge(registry, tags, source, "workers.idle", "Free worker slots", WorkersSnapshot::idle);
+		gauge(registry, tags, source, "workers.queued", "Requests waiting for a worker slot",
 				WorkersSnapshot::queued);
-		gauge(registry, tags, source, prefix + ".count", "Worker units", WorkersSnapshot::workers);
-		counter(registry, tags, source, prefix + ".completed", "Requests served since start",
+		gauge(registry, tags, source, "workers.count", "Worker units", WorkersSnapshot::workers);
+		counter(registry, tags, source, "workers.completed", "Requests served since start",
 				WorkersSnapshot::completed);
-		counter(registry, tags, source, prefix + ".rejected", "Requests refused with 503 because the line was full",
+		counter(registry, tags, source, "workers.rejected", "Requests refused with 503 because the line was full",
 				WorkersSnapshot::rejected);
-		counter(registry, tags, source, prefix + ".timeouts", "Requests given up at server.timeout",
+		counter(registry, tags, source, "workers.timeouts", "Requests given up at server.timeout",
 				WorkersSnapshot::timedOut);
-		counter(registry, tags, source, prefix + ".resizes", "Runtime resizes since start", WorkersSnapshot::resizes);
+		counter(registry, tags, source, "workers.resizes", "Runtime resizes since start", WorkersSnapshot::resizes);
 	}
 
 	private static void gauge(MeterRegistry registry, Tags tags, Workers source, String name, String description,
