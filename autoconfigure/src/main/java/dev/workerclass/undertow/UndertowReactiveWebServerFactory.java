@@ -78,6 +78,9 @@ public class UndertowReactiveWebServerFactory extends AbstractReactiveWebServerF
 			// (blocking controller methods go to the workers' offload pool), so keep it minimal.
 			.setWorkerThreads(1)
 			.setWorkerOption(Options.WORKER_NAME, WORKER_NAME)
+			// Bodies are streamed with back-pressure, so their size is the application's business,
+			// as on Netty; Undertow would otherwise cut requests above 2 MB.
+			.setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
 			.setHandler(handler)
 			.addHttpListener(getPort(), (address != null) ? address.getHostAddress() : "0.0.0.0");
 		if (this.backlog != null) {

@@ -98,12 +98,12 @@ public class UndertowWebServer implements WebServer {
 			return;
 		}
 		logger.info("Commencing graceful shutdown. Waiting for active requests to complete");
-		// No new connections; requests arriving on open keep-alive connections get 503 from the
-		// handler, while those in flight run to their end. Boot's lifecycle calls stop() if they
-		// take longer than the shutdown phase allows.
-		for (Undertow.ListenerInfo listener : this.undertow.getListenerInfo()) {
-			listener.suspend();
-		}
+		// Requests that arrive from now on, on new or keep-alive connections, get 503 while those in
+		// flight run to their end; Boot's lifecycle calls stop() if they take longer than the phase
+		// allows. The listeners keep accepting: Undertow's suspend() would close every open
+		// connection, the ones with requests in flight too.
+		handler.shutdown();
+		// Called at once if nothing is in flight; Undertow accepts listeners only once shut down.
 		handler.addShutdownListener((idle) -> {
 			if (idle) {
 				logger.info("Graceful shutdown complete");
@@ -114,7 +114,6 @@ public class UndertowWebServer implements WebServer {
 				callback.shutdownComplete(GracefulShutdownResult.REQUESTS_ACTIVE);
 			}
 		});
-		handler.shutdown();
 	}
 
 	@Override

@@ -204,13 +204,13 @@ public abstract class Workers implements AutoCloseable {
 	 * @throws InvalidWorkerSettingException if a size is out of range; nothing changes then
 	 */
 	public synchronized WorkersSnapshot resize(Integer workers, Integer threads, Integer workerConnections) {
+		WorkerSettings resized = this.settings.resized(workers, threads, workerConnections, "workers", "threads",
+				"workerConnections");
 		String fixed = this.fixedWorkersReason;
-		if (fixed != null && workers != null && workers != this.settings.workers()) {
+		if (fixed != null && resized.workers() != this.settings.workers()) {
 			throw new InvalidWorkerSettingException("workers", workers,
 					this.settings.workers() + ", the current count: " + fixed);
 		}
-		WorkerSettings resized = this.settings.resized(workers, threads, workerConnections, "workers", "threads",
-				"workerConnections");
 		int capacity = resized.capacity();
 		boolean growing = capacity > this.slots.limit();
 		if (growing) {
