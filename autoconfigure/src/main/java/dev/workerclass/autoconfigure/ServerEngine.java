@@ -37,14 +37,15 @@ enum ServerEngine {
 	}
 
 	/**
-	 * The reactive engine named by {@code value} ({@code null} or blank: Netty).
+	 * The reactive engine named by {@code value} ({@code null}: Netty). A blank value is an error,
+	 * not the default: the conditions that pick the engine's beans would see it as neither.
 	 * @throws InvalidWorkerSettingException for an unknown name or an engine whose classes are
 	 * missing from the class path
 	 */
 	static ServerEngine reactive(String value, ClassLoader classLoader) {
 		ServerEngine engine = NETTY;
-		if (value != null && !value.isBlank()) {
-			String name = value.trim().toLowerCase(Locale.ROOT);
+		if (value != null) {
+			String name = value.toLowerCase(Locale.ROOT);
 			engine = switch (name) {
 				case "netty" -> NETTY;
 				case "undertow" -> UNDERTOW;
@@ -67,10 +68,10 @@ enum ServerEngine {
 	 * @throws InvalidWorkerSettingException otherwise
 	 */
 	static void checkServlet(String value, String workerClass, ClassLoader classLoader) {
-		if (value == null || value.isBlank()) {
+		if (value == null) {
 			return;
 		}
-		String name = value.trim().toLowerCase(Locale.ROOT);
+		String name = value.toLowerCase(Locale.ROOT);
 		String marker = switch (name) {
 			case "tomcat" -> "org.apache.catalina.startup.Tomcat";
 			case "jetty" -> "org.eclipse.jetty.server.Server";

@@ -141,9 +141,9 @@ public final class WorkerClassAutoConfiguration {
 		@Bean(destroyMethod = "close")
 		@Primary
 		@ConditionalOnMissingBean(ignored = OffloadWorkers.class)
-		Workers workers(WorkerSettings settings, WorkerClassProperties properties) {
+		Workers workers(WorkerSettings settings, WorkerClassProperties properties, ApplicationContext context) {
 			ServerEngine.checkServlet(properties.getEngine(), settings.workerClass().canonicalName(),
-					getClass().getClassLoader());
+					context.getClassLoader());
 			if (!settings.workerClass().isServlet()) {
 				throw new InvalidWorkerSettingException("server.worker-class", settings.workerClass().canonicalName(),
 						"a servlet class (sync, thread, virtual) in a servlet application: the reactive class runs"
@@ -215,9 +215,10 @@ public final class WorkerClassAutoConfiguration {
 		@Bean(destroyMethod = "close")
 		@Primary
 		@ConditionalOnMissingBean(value = Workers.class, ignored = OffloadWorkers.class)
-		ReactiveWorkers workers(WorkerSettings settings, WorkerClassProperties properties) {
+		ReactiveWorkers workers(WorkerSettings settings, WorkerClassProperties properties,
+				ApplicationContext context) {
 			// Checked here, before any engine's beans: a bad name fails start-up by property and value.
-			ServerEngine.reactive(properties.getEngine(), getClass().getClassLoader());
+			ServerEngine.reactive(properties.getEngine(), context.getClassLoader());
 			if (settings.workerClass().isServlet()) {
 				throw new InvalidWorkerSettingException("server.worker-class", settings.workerClass().canonicalName(),
 						"reactive in a reactive application: the servlet classes need spring-boot-starter-web"

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -11,6 +12,8 @@ import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.handlers.SetHeaderHandler;
 import org.jspecify.annotations.Nullable;
 import org.xnio.Options;
+import org.xnio.XnioIoThread;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.web.server.Shutdown;
 import org.springframework.boot.web.server.Ssl;
@@ -39,6 +42,8 @@ public class UndertowReactiveWebServerFactory extends AbstractReactiveWebServerF
 
 	private volatile @Nullable UndertowWebServer webServer;
 
+	private static final AtomicBoolean ioThreadsMarked = new AtomicBoolean();
+
 	/** The number of I/O threads (event loops), fixed for the server's life. */
 	public void setIoThreads(int ioThreads) {
 		Assert.isTrue(ioThreads > 0, "ioThreads must be positive");
@@ -62,6 +67,11 @@ public class UndertowReactiveWebServerFactory extends AbstractReactiveWebServerF
 	@Override
 	public WebServer getWebServer(HttpHandler httpHandler) {
 		refuseUnsupported();
+		if (ioThreadsMarked.compareAndSet(false, true)) {
+			// As Netty's loop threads are: block() on an I/O thread then fails at once instead of
+			// stalling every connection of that thread. Reactor keeps the predicate for the JVM's life.
+			Schedulers.registerNonBlockingThreadPredicate((thread) -> thread instanceof XnioIoThread);
+		}
 		io.undertow.server.HttpHandler handler = new UndertowHttpHandlerAdapter(httpHandler);
 		if (getServerHeader() != null) {
 			handler = new SetHeaderHandler(handler, "Server", getServerHeader());

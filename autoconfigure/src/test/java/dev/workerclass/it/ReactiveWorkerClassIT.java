@@ -65,6 +65,16 @@ class ReactiveWorkerClassIT {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "netty", "undertow" })
+	void blockOnAnEventLoopFailsAtOnceInsteadOfStallingIt(String engine) {
+		try (RunningServer server = RunningServer.start("server.engine=" + engine, "server.worker-class=reactive",
+				"server.workers=1")) {
+			assertThat(server.get("/block-on-loop").statusCode()).isEqualTo(500);
+			assertThat(server.get("/test-async?ms=1").body()).isEqualTo("hello");
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "netty", "undertow" })
 	void blockingHandlersRunOnTheOffloadPoolNeverOnAnEventLoop(String engine) {
 		try (RunningServer server = RunningServer.start("server.engine=" + engine, "server.worker-class=reactive", "server.workers=1")) {
 			for (int i = 0; i < 20; i++) {
