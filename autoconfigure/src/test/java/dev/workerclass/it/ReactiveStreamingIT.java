@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -177,10 +178,23 @@ class ReactiveStreamingIT {
 			send(socket, "POST /upload-stalled?ms=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\n");
 			// The request is in flight: its handler waits for a body that comes after the shutdown began.
 			await().atMost(Duration.ofSeconds(5)).until(() -> state(server).get("busy").equals(1));
+			int port = server.webServer().getPort();
 			long start = System.nanoTime();
 			CompletableFuture<Void> closed = CompletableFuture.runAsync(server::close);
 			Thread.sleep(500);
 			assertThat(closed).isNotDone();
+			// A request that comes after the shutdown began is not served: Netty no longer accepts,
+			// Undertow accepts but answers 503 (see docs/reactive.md).
+			if (engine.equals("undertow")) {
+				try (Socket late = new Socket("127.0.0.1", port)) {
+					late.setSoTimeout(5_000);
+					send(late, "GET /download?mb=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+					assertThat(readHead(late.getInputStream())).startsWith("HTTP/1.1 503");
+				}
+			}
+			else {
+				assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(IOException.class);
+			}
 			send(socket, "hello");
 			String answer = new String(socket.getInputStream().readNBytes(512), StandardCharsets.US_ASCII);
 			assertThat(answer).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n5");

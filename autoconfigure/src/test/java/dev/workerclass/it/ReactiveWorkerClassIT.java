@@ -1,6 +1,8 @@
 package dev.workerclass.it;
 
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -21,11 +23,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.reactor.netty.NettyWebServer;
+import org.springframework.boot.web.server.PortInUseException;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.reactive.context.ReactiveWebServerApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -61,6 +65,24 @@ class ReactiveWorkerClassIT {
 			assertThat(server.timeConcurrent(10, "/test-async")).isLessThan(Duration.ofMillis(900));
 			assertThat(server.get("/thread-async").body()).startsWith(loopThreadPrefix(engine));
 		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "netty", "undertow" })
+	void aPortInUseFailsStartUpWithBootsPortInUseFailure(String engine) throws Exception {
+		try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+			assertThatThrownBy(() -> RunningServer.start("server.engine=" + engine, "server.worker-class=reactive",
+					"server.port=" + taken.getLocalPort()))
+				.satisfies((ex) -> assertThat(causes(ex)).hasAtLeastOneElementOfType(PortInUseException.class));
+		}
+	}
+
+	private static List<Throwable> causes(Throwable ex) {
+		List<Throwable> causes = new ArrayList<>();
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			causes.add(cause);
+		}
+		return causes;
 	}
 
 	@ParameterizedTest
