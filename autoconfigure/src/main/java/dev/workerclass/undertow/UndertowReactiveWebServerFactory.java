@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.undertow.server.handlers.HttpContinueReadHandler;
 import io.undertow.server.handlers.SetHeaderHandler;
 import org.jspecify.annotations.Nullable;
 import org.xnio.Options;
@@ -72,7 +73,10 @@ public class UndertowReactiveWebServerFactory extends AbstractReactiveWebServerF
 			// stalling every connection of that thread. Reactor keeps the predicate for the JVM's life.
 			Schedulers.registerNonBlockingThreadPredicate((thread) -> thread instanceof XnioIoThread);
 		}
-		io.undertow.server.HttpHandler handler = new UndertowHttpHandlerAdapter(httpHandler);
+		// A client that sent "Expect: 100-continue" gets its 100 once the handler reads the body, not
+		// before: a request the application answers without its body never has it sent.
+		io.undertow.server.HttpHandler handler = new HttpContinueReadHandler(
+				new UndertowHttpHandlerAdapter(httpHandler));
 		if (getServerHeader() != null) {
 			handler = new SetHeaderHandler(handler, "Server", getServerHeader());
 		}

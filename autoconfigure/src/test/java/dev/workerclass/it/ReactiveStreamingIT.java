@@ -171,6 +171,22 @@ class ReactiveStreamingIT {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "netty", "undertow" })
+	void aClientThatExpects100ContinueGetsItWhenTheBodyIsRead(String engine) throws Exception {
+		try (RunningServer server = start(engine); Socket socket = new Socket("127.0.0.1", server.webServer().getPort())) {
+			socket.setSoTimeout(5_000);
+			send(socket, "POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n"
+					+ "Expect: 100-continue\r\n\r\n");
+			InputStream in = socket.getInputStream();
+			assertThat(readHead(in)).startsWith("HTTP/1.1 100");
+			send(socket, "hello");
+			String head = readHead(in);
+			assertThat(head).startsWith("HTTP/1.1 200");
+			assertThat(new String(in.readNBytes(1), StandardCharsets.US_ASCII)).isEqualTo("5");
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "netty", "undertow" })
 	void gracefulShutdownLetsARequestInFlightFinish(String engine) throws Exception {
 		RunningServer server = start(engine, "server.graceful-timeout=10s");
 		try (Socket socket = new Socket("127.0.0.1", server.webServer().getPort())) {
