@@ -171,6 +171,24 @@ class ReactiveStreamingIT {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "netty", "undertow" })
+	void anIdleKeepAliveConnectionIsClosedAfterServerKeepAlive(String engine) throws Exception {
+		try (RunningServer server = start(engine, "server.keep-alive=300ms");
+				Socket socket = new Socket("127.0.0.1", server.webServer().getPort())) {
+			socket.setSoTimeout(5_000);
+			send(socket, "GET /download?mb=1&fixed=true HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+			InputStream in = socket.getInputStream();
+			assertThat(readHead(in)).startsWith("HTTP/1.1 200");
+			assertThat(in.readNBytes(1024 * 1024)).hasSize(1024 * 1024);
+			long idleFrom = System.nanoTime();
+			// The server closes the idle connection: the next read sees the end, well before 5 s.
+			assertThat(in.read()).isEqualTo(-1);
+			// (Its timer may start before the client has read the last bytes: no lower bound.)
+			assertThat(Duration.ofNanos(System.nanoTime() - idleFrom)).isLessThan(Duration.ofSeconds(3));
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "netty", "undertow" })
 	void aClientThatExpects100ContinueGetsItWhenTheBodyIsRead(String engine) throws Exception {
 		try (RunningServer server = start(engine); Socket socket = new Socket("127.0.0.1", server.webServer().getPort())) {
 			socket.setSoTimeout(5_000);
