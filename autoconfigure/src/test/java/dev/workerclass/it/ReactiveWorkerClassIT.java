@@ -2,6 +2,7 @@ package dev.workerclass.it;
 
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpResponse;
@@ -55,6 +56,13 @@ class ReactiveWorkerClassIT {
 				.isInstanceOf(engine.equals("netty") ? NettyWebServer.class : UndertowWebServer.class);
 			assertThat(output).contains("Using worker class reactive (workers=2, worker-connections=1000, capacity=2000) on "
 					+ (engine.equals("netty") ? "Netty" : "Undertow"));
+			if (server.webServer() instanceof UndertowWebServer undertow) {
+				// server.address and port 0 as given: bound to loopback only, on the port it reports.
+				assertThat(undertow.getUndertow().getListenerInfo()).singleElement()
+					.satisfies((listener) -> assertThat(listener.getAddress())
+						.isEqualTo(new InetSocketAddress("127.0.0.1", undertow.getPort())));
+				assertThat(undertow.getUndertow().getWorker().getIoThreadCount()).isEqualTo(2);
+			}
 		}
 	}
 
