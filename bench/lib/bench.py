@@ -76,6 +76,13 @@ def ours(cls, *extra, sid=None):
                 jar=DEMO_JAR, args=["--server.worker-class=" + cls] + list(extra))
 
 
+def ours_undertow(*extra):
+    """The reactive class on Undertow (the Undertow column): the same demo jar, one property more."""
+    s = ours("reactive", "--server.engine=undertow", *extra, sid="workerclass-reactive-undertow")
+    s["label"] = "workerclass reactive on Undertow"
+    return s
+
+
 PLAIN_MODES = {
     "tomcat": ("plain Boot, Tomcat platform threads", "thread", []),
     "virtual": ("plain Boot, Tomcat virtual threads", "virtual", ["--spring.threads.virtual.enabled=true"]),
@@ -406,6 +413,7 @@ QUICK_IDS = {"workerclass-virtual", "plain-tomcat", "gunicorn-gevent"}
 def exp1(r):
     """One worker, /test (200 ms), 20 concurrent clients: siege -c 20 -r 1 and hey -n N -c 20."""
     servers = [ours(c, "--server.workers=1") for c in ("sync", "thread", "virtual", "reactive")] + \
+              [ours_undertow("--server.workers=1")] + \
               [plain(m) for m in ("tomcat", "virtual", "webflux")] + \
               [peer("sync", 1), peer("gthread", 1, t=4), peer("gevent", 1), peer("eventlet", 1)]
     n = r.p["hey_n"]
@@ -434,7 +442,7 @@ def exp1r(r):
 def default_servers():
     # Sizes: each class at its defaults (sync: 2 x cores + 1 = 5 workers here), gunicorn with
     # 5 workers as in the 2026-11-24 reference numbers of issue 6.
-    return [ours(c) for c in ("sync", "thread", "virtual", "reactive")] + \
+    return [ours(c) for c in ("sync", "thread", "virtual", "reactive")] + [ours_undertow()] + \
            [plain(m) for m in ("tomcat", "virtual", "webflux")] + \
            [peer("sync", 5), peer("gthread", 5, t=4), peer("gevent", 5), peer("eventlet", 5)]
 
@@ -474,7 +482,8 @@ def exp3(r):
     d = r.p["exp3_d"]
     # virtual and reactive get worker-connections=10000, as the gevent/eventlet peers get -c 10000.
     servers = [ours("sync"), ours("thread"), ours("virtual", "--server.worker-connections=10000"),
-               ours("reactive", "--server.worker-connections=10000")] + \
+               ours("reactive", "--server.worker-connections=10000"),
+               ours_undertow("--server.worker-connections=10000")] + \
               [plain(m) for m in ("tomcat", "virtual", "webflux")] + \
               [peer("sync", 5), peer("gthread", 5, t=4), peer("gevent", 5, c=10000), peer("eventlet", 5, c=10000)]
     for s in pick(r.mode, servers, QUICK_IDS):

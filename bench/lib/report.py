@@ -20,6 +20,7 @@ DOC = os.path.join(ROOT, "docs/benchmarks.md")
 PLOTDATA = os.path.join(RES, "plotdata")   # gnuplot's input, next to the results it comes from
 
 ORDER = ["workerclass-sync", "workerclass-thread", "workerclass-virtual", "workerclass-reactive",
+         "workerclass-reactive-undertow",
          "workerclass-reactive-nowarm", "workerclass-reactive-async", "workerclass-virtual-xmx512m", "workerclass-thread-xmx512m",
          "plain-tomcat", "plain-virtual", "plain-webflux",
          "gunicorn-sync", "gunicorn-gthread", "gunicorn-gevent", "gunicorn-eventlet"]

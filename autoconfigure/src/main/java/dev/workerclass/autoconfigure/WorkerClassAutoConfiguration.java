@@ -10,6 +10,7 @@ import dev.workerclass.jetty.JettyWorkersCustomizer;
 import dev.workerclass.netty.NettyWorkersCustomizer;
 import dev.workerclass.servlet.WorkersServletFilter;
 import dev.workerclass.tomcat.TomcatWorkersCustomizer;
+import dev.workerclass.undertow.UndertowReactiveWebServerFactory;
 import dev.workerclass.webflux.BlockingOffloadConfigurer;
 import dev.workerclass.webflux.WorkersWebFilter;
 import dev.workerclass.workers.ControlPlane;
@@ -29,18 +30,21 @@ import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortT
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.boot.web.server.autoconfigure.reactive.ReactiveWebServerConfiguration;
 import org.springframework.boot.web.server.reactive.ReactiveWebServerFactory;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.context.reactive.ReactiveWebApplicationContext;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
@@ -49,7 +53,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 /**
  * Switches request handling to the class named by {@code server.worker-class}: builds the
  * {@link Workers} and puts them between the engine Spring Boot runs (Tomcat or Jetty for the
- * servlet classes, Reactor Netty for {@code reactive}) and the application.
+ * servlet classes, Reactor Netty or Undertow for {@code reactive}) and the application.
  */
 @AutoConfiguration(beforeName = {
 		"org.springframework.boot.reactor.netty.autoconfigure.NettyReactiveWebServerAutoConfiguration",
@@ -137,7 +141,9 @@ public final class WorkerClassAutoConfiguration {
 		@Bean(destroyMethod = "close")
 		@Primary
 		@ConditionalOnMissingBean(ignored = OffloadWorkers.class)
-		Workers workers(WorkerSettings settings) {
+		Workers workers(WorkerSettings settings, WorkerClassProperties properties, ApplicationContext context) {
+			ServerEngine.checkServlet(properties.getEngine(), settings.workerClass().canonicalName(),
+					context.getClassLoader());
 			if (!settings.workerClass().isServlet()) {
 				throw new InvalidWorkerSettingException("server.worker-class", settings.workerClass().canonicalName(),
 						"a servlet class (sync, thread, virtual) in a servlet application: the reactive class runs"
@@ -209,7 +215,10 @@ public final class WorkerClassAutoConfiguration {
 		@Bean(destroyMethod = "close")
 		@Primary
 		@ConditionalOnMissingBean(value = Workers.class, ignored = OffloadWorkers.class)
-		ReactiveWorkers workers(WorkerSettings settings) {
+		ReactiveWorkers workers(WorkerSettings settings, WorkerClassProperties properties,
+				ApplicationContext context) {
+			// Checked here, before any engine's beans: a bad name fails start-up by property and value.
+			ServerEngine.reactive(properties.getEngine(), context.getClassLoader());
 			if (settings.workerClass().isServlet()) {
 				throw new InvalidWorkerSettingException("server.worker-class", settings.workerClass().canonicalName(),
 						"reactive in a reactive application: the servlet classes need spring-boot-starter-web"
@@ -235,6 +244,7 @@ public final class WorkerClassAutoConfiguration {
 		@Configuration(proxyBeanMethods = false)
 		@ConditionalOnClass(name = { "reactor.netty.http.server.HttpServer",
 				"org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory" })
+		@ConditionalOnProperty(name = "server.engine", havingValue = "netty", matchIfMissing = true)
 		static class NettyConfiguration {
 
 			@Bean
@@ -270,6 +280,47 @@ public final class WorkerClassAutoConfiguration {
 
 		}
 
+
+		/**
+		 * Undertow when {@code server.engine=undertow}: its I/O threads are the workers, fixed
+		 * for the server's life (XNIO creates them with the worker and cannot add or remove one).
+		 */
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = "io.undertow.Undertow")
+		@ConditionalOnProperty(name = "server.engine", havingValue = "undertow")
+		@Import(ReactiveWebServerConfiguration.class)
+		static class UndertowConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean(ReactiveWebServerFactory.class)
+			UndertowReactiveWebServerFactory undertowReactiveWebServerFactory(ReactiveWorkers workers) {
+				WorkerSettings settings = workers.settings();
+				UndertowReactiveWebServerFactory factory = new UndertowReactiveWebServerFactory();
+				factory.setIoThreads(settings.workers());
+				factory.setBacklog(settings.backlog());
+				factory.setIdleTimeout(settings.keepAlive());
+				// Never pretend: resizing would change the slots but not the threads that serve them.
+				workers.fixWorkers("Undertow's I/O threads are fixed when its XNIO worker starts; change"
+						+ " server.workers and restart, or resize workerConnections");
+				return factory;
+			}
+
+			/** I/O threads that run one task too long, with the stack of what blocks them. */
+			@Bean
+			@ConditionalOnMissingBean
+			WorkersDiagnostics workersDiagnostics(UndertowReactiveWebServerFactory undertow,
+					WorkerClassProperties properties) {
+				WorkerClassProperties.Diagnostics diagnostics = properties.getDiagnostics();
+				diagnostics.validate();
+				if (!diagnostics.isEnabled()) {
+					return new WorkersDiagnostics(null, null);
+				}
+				return new WorkersDiagnostics(null,
+						new EventLoopDiagnostics(undertow::ioThreads, diagnostics.getBlockedLoopThreshold(),
+								EventLoopDiagnostics.DEFAULT_PROBE_INTERVAL, new FindingLog(WorkersDiagnostics::logNew)));
+			}
+
+		}
 	}
 
 }

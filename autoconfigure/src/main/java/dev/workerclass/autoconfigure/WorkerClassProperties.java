@@ -25,6 +25,13 @@ public class WorkerClassProperties {
 	private String workerClass;
 
 	/**
+	 * The engine that serves requests. For the reactive class: netty (Reactor Netty, the default)
+	 * or undertow (undertow-core's XNIO I/O threads, which must be on the class path). For the
+	 * servlet classes it may only name the servlet container on the class path (tomcat or jetty).
+	 */
+	private String engine;
+
+	/**
 	 * Worker units (gunicorn -w). Default: 2 x cores + 1 for sync, 1 for thread and virtual, cores
 	 * for reactive (the number of event loops).
 	 */
@@ -88,6 +95,14 @@ public class WorkerClassProperties {
 		return WorkerSettings.resolve(className, this.workers, this.threads, this.workerConnections, this.backlog,
 				this.keepAlive, this.gracefulTimeout, this.maxWorkers, this.maxQueued, this.timeout, this.offloadThreads,
 				cores);
+	}
+
+	public String getEngine() {
+		return this.engine;
+	}
+
+	public void setEngine(String engine) {
+		this.engine = engine;
 	}
 
 	public Duration getTimeout() {

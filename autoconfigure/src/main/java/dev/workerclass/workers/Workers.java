@@ -47,6 +47,9 @@ public abstract class Workers implements AutoCloseable {
 
 	private volatile WorkerSettings settings;
 
+	/** Why the worker count cannot change on this engine; {@code null} while it can. */
+	private volatile String fixedWorkersReason;
+
 	protected Workers(WorkerSettings settings, String containerThreadPrefix) {
 		this.settings = settings;
 		this.slots = new WorkerSlots(settings.capacity(), settings.maxQueued());
@@ -206,6 +209,11 @@ public abstract class Workers implements AutoCloseable {
 	public synchronized WorkersSnapshot resize(Integer workers, Integer threads, Integer workerConnections) {
 		WorkerSettings resized = this.settings.resized(workers, threads, workerConnections, "workers", "threads",
 				"workerConnections");
+		String fixed = this.fixedWorkersReason;
+		if (fixed != null && resized.workers() != this.settings.workers()) {
+			throw new InvalidWorkerSettingException("workers", workers,
+					this.settings.workers() + ", the current count: " + fixed);
+		}
 		int capacity = resized.capacity();
 		boolean growing = capacity > this.slots.limit();
 		if (growing) {
@@ -220,6 +228,14 @@ public abstract class Workers implements AutoCloseable {
 		this.resizeListeners.forEach((listener) -> listener.accept(resized));
 		this.resizes.increment();
 		return snapshot();
+	}
+
+	/**
+	 * Tells that the engine cannot change the number of workers while it runs: a resize that asks
+	 * for another count is refused with {@code reason}; the other sizes may still change.
+	 */
+	public void fixWorkers(String reason) {
+		this.fixedWorkersReason = reason;
 	}
 
 	/** Called with the new settings after every resize; engines use it to follow (connection limits, event loops). */

@@ -9,6 +9,7 @@ import dev.workerclass.jetty.JettyWorkersCustomizer;
 import dev.workerclass.netty.NettyWorkersCustomizer;
 import dev.workerclass.servlet.WorkersServletFilter;
 import dev.workerclass.tomcat.TomcatWorkersCustomizer;
+import dev.workerclass.undertow.UndertowReactiveWebServerFactory;
 import dev.workerclass.webflux.BlockingOffloadConfigurer;
 import dev.workerclass.webflux.WorkersWebFilter;
 import dev.workerclass.workers.ControlPlane;
@@ -240,6 +241,132 @@ class WorkerClassAutoConfigurationTests {
 				.withUserConfiguration(OwnNettyFactoryConfiguration.class)
 				.run((context) -> assertThat(context).getBean(NettyReactiveWebServerFactory.class)
 					.isSameAs(context.getBean("ownFactory")));
+		}
+
+	}
+
+	@Nested
+	class ChoosingTheEngine {
+
+		private final ReactiveWebApplicationContextRunner reactive = WorkerClassAutoConfigurationTests.this.reactive
+			.withPropertyValues("server.worker-class=reactive");
+
+		@Test
+		void withoutAnEngineReactiveRunsOnReactorNetty() {
+			this.reactive.run((context) -> {
+				assertThat(context).hasSingleBean(NettyReactiveWebServerFactory.class);
+				assertThat(context).hasSingleBean(NettyWorkersCustomizer.class);
+				assertThat(context).doesNotHaveBean(UndertowReactiveWebServerFactory.class);
+			});
+		}
+
+		@Test
+		void nettyByNameIsTheSame() {
+			this.reactive.withPropertyValues("server.engine=netty")
+				.run((context) -> assertThat(context).hasSingleBean(NettyReactiveWebServerFactory.class)
+					.doesNotHaveBean(UndertowReactiveWebServerFactory.class));
+		}
+
+		@Test
+		void undertowGetsItsFactoryWithOneIoThreadPerWorkerAndNoNettyBeans() {
+			this.reactive.withPropertyValues("server.engine=undertow", "server.workers=3", "server.backlog=64")
+				.run((context) -> {
+					assertThat(context).hasSingleBean(UndertowReactiveWebServerFactory.class);
+					assertThat(context).doesNotHaveBean(NettyReactiveWebServerFactory.class);
+					assertThat(context).doesNotHaveBean(NettyWorkersCustomizer.class);
+					assertThat(context).hasSingleBean(WorkersWebFilter.class);
+					assertThat(context).hasSingleBean(BlockingOffloadConfigurer.class);
+					assertThat(context.getBean(UndertowReactiveWebServerFactory.class).getIoThreads()).isEqualTo(3);
+					assertThat(context.getBean(WorkersDiagnostics.class).describe()).containsKey("blockedLoops");
+				});
+		}
+
+		@Test
+		void onUndertowTheWorkerCountCannotBeResized() {
+			this.reactive.withPropertyValues("server.engine=undertow", "server.workers=2").run((context) -> {
+				Workers workers = context.getBean(Workers.class);
+				assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(InvalidWorkerSettingException.class,
+						() -> workers.resize(3, null, null)))
+					.hasMessageContaining("workers=3")
+					.hasMessageContaining("Undertow's I/O threads are fixed");
+				assertThat(workers.resize(null, null, 5).capacity()).isEqualTo(10);
+				assertThat(workers.settings().workers()).isEqualTo(2);
+			});
+		}
+
+		@Test
+		void theEngineNameIsReadCaseInsensitively() {
+			this.reactive.withPropertyValues("server.engine=Undertow")
+				.run((context) -> assertThat(context).hasSingleBean(ReactiveWorkers.class));
+		}
+
+		@Test
+		void anUnknownEngineFailsStartUpNamingTheValidOnes() {
+			this.reactive.withPropertyValues("server.engine=undertwo").run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause().isInstanceOf(InvalidWorkerSettingException.class);
+				FailureAnalysis analysis = analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("server.engine=undertwo")
+					.contains("netty (the default) or undertow");
+				assertThat(analysis.getAction()).contains("server.engine");
+			});
+		}
+
+		@Test
+		void aBlankEngineFailsStartUpRatherThanPickingNone() {
+			this.reactive.withPropertyValues("server.engine= ").run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(analyze(context.getStartupFailure()).getDescription()).contains("server.engine=")
+					.contains("netty (the default) or undertow");
+			});
+		}
+
+		@Test
+		void undertowWithoutUndertowCoreFailsStartUpNamingTheArtifact() {
+			this.reactive.withPropertyValues("server.engine=undertow")
+				.withClassLoader(new FilteredClassLoader("io.undertow"))
+				.run((context) -> {
+					assertThat(context).hasFailed();
+					FailureAnalysis analysis = analyze(context.getStartupFailure());
+					assertThat(analysis.getDescription()).contains("server.engine=undertow")
+						.contains("io.undertow:undertow-core");
+				});
+		}
+
+		@Test
+		void aServletContainerNameFailsForReactive() {
+			this.reactive.withPropertyValues("server.engine=tomcat").run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(analyze(context.getStartupFailure()).getDescription()).contains("server.engine=tomcat")
+					.contains("serves the servlet classes");
+			});
+		}
+
+		@Test
+		void aServletClassAcceptsTheContainerOnTheClassPath() {
+			WorkerClassAutoConfigurationTests.this.servlet
+				.withPropertyValues("server.worker-class=thread", "server.engine=tomcat")
+				.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(TomcatWorkersCustomizer.class));
+		}
+
+		@Test
+		void aServletClassRefusesAReactiveEngine() {
+			WorkerClassAutoConfigurationTests.this.servlet
+				.withPropertyValues("server.worker-class=virtual", "server.engine=undertow")
+				.run((context) -> {
+					assertThat(context).hasFailed();
+					assertThat(analyze(context.getStartupFailure()).getDescription())
+						.contains("server.engine=undertow")
+						.contains("netty and undertow serve the reactive class only");
+				});
+		}
+
+		@Test
+		void aServletClassRefusesAContainerThatIsNotThere() {
+			WorkerClassAutoConfigurationTests.this.servlet
+				.withPropertyValues("server.worker-class=sync", "server.engine=jetty")
+				.withClassLoader(new FilteredClassLoader("org.eclipse.jetty"))
+				.run((context) -> assertThat(context).hasFailed());
 		}
 
 	}

@@ -1,6 +1,9 @@
 package dev.workerclass.it;
 
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -14,45 +17,96 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.workerclass.netty.ResizableEventLoops;
-import org.junit.jupiter.api.Test;
+import dev.workerclass.undertow.UndertowReactiveWebServerFactory;
+import dev.workerclass.undertow.UndertowWebServer;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.reactor.netty.NettyWebServer;
+import org.springframework.boot.web.server.PortInUseException;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.reactive.context.ReactiveWebServerApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code reactive} on Reactor Netty, with Tomcat and Spring MVC on the class path too: the same
+ * {@code reactive} on each of its engines, Reactor Netty and Undertow, with Tomcat and Spring MVC on the class path too: the same
  * controllers run as WebFlux handlers; blocking-style ones never touch an event loop.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ReactiveWorkerClassIT {
 
-	@Test
-	void reactiveServesWebFluxFromNettyEvenWithTomcatPresent(CapturedOutput output) {
-		try (RunningServer server = RunningServer.start("server.worker-class=reactive", "server.workers=2")) {
+	/** The name every event-loop thread of the engine starts with. */
+	static String loopThreadPrefix(String engine) {
+		return engine.equals("netty") ? ResizableEventLoops.THREAD_PREFIX
+				: UndertowReactiveWebServerFactory.WORKER_NAME + " I/O-";
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "netty", "undertow" })
+	void reactiveServesWebFluxFromItsEngineEvenWithTomcatPresent(String engine, CapturedOutput output) {
+		try (RunningServer server = RunningServer.start("server.engine=" + engine, "server.worker-class=reactive",
+				"server.workers=2")) {
 			assertThat(server.context()).isInstanceOf(ReactiveWebServerApplicationContext.class);
-			assertThat(server.webServer()).isInstanceOf(NettyWebServer.class);
-			assertThat(output)
-				.contains("Using worker class reactive (workers=2, worker-connections=1000, capacity=2000) on Netty");
+			assertThat(server.webServer())
+				.isInstanceOf(engine.equals("netty") ? NettyWebServer.class : UndertowWebServer.class);
+			assertThat(output).contains("Using worker class reactive (workers=2, worker-connections=1000, capacity=2000) on "
+					+ (engine.equals("netty") ? "Netty" : "Undertow"));
+			if (server.webServer() instanceof UndertowWebServer undertow) {
+				// server.address and port 0 as given: bound to loopback only, on the port it reports.
+				assertThat(undertow.getUndertow().getListenerInfo()).singleElement()
+					.satisfies((listener) -> assertThat(listener.getAddress())
+						.isEqualTo(new InetSocketAddress("127.0.0.1", undertow.getPort())));
+				assertThat(undertow.getUndertow().getWorker().getIoThreadCount()).isEqualTo(2);
+			}
 		}
 	}
 
-	@Test
-	void nonBlockingHandlersScaleOnTheEventLoop() {
-		try (RunningServer server = RunningServer.start("server.worker-class=tornado", "server.workers=1")) {
+	@ParameterizedTest
+	@ValueSource(strings = { "netty", "undertow" })
+	void nonBlockingHandlersScaleOnTheEventLoop(String engine) {
+		try (RunningServer server = RunningServer.start("server.engine=" + engine, "server.worker-class=tornado", "server.workers=1")) {
 			assertThat(server.timeConcurrent(10, "/test-async")).isLessThan(Duration.ofMillis(900));
-			assertThat(server.get("/thread-async").body()).startsWith(ResizableEventLoops.THREAD_PREFIX);
+			assertThat(server.get("/thread-async").body()).startsWith(loopThreadPrefix(engine));
 		}
 	}
 
-	@Test
-	void blockingHandlersRunOnTheOffloadPoolNeverOnAnEventLoop() {
-		try (RunningServer server = RunningServer.start("server.worker-class=reactive", "server.workers=1")) {
+	@ParameterizedTest
+	@ValueSource(strings = { "netty", "undertow" })
+	void aPortInUseFailsStartUpWithBootsPortInUseFailure(String engine) throws Exception {
+		try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+			assertThatThrownBy(() -> RunningServer.start("server.engine=" + engine, "server.worker-class=reactive",
+					"server.port=" + taken.getLocalPort()))
+				.satisfies((ex) -> assertThat(causes(ex)).hasAtLeastOneElementOfType(PortInUseException.class));
+		}
+	}
+
+	private static List<Throwable> causes(Throwable ex) {
+		List<Throwable> causes = new ArrayList<>();
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			causes.add(cause);
+		}
+		return causes;
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "netty", "undertow" })
+	void blockOnAnEventLoopFailsAtOnceInsteadOfStallingIt(String engine) {
+		try (RunningServer server = RunningServer.start("server.engine=" + engine, "server.worker-class=reactive",
+				"server.workers=1")) {
+			assertThat(server.get("/block-on-loop").statusCode()).isEqualTo(500);
+			assertThat(server.get("/test-async?ms=1").body()).isEqualTo("hello");
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "netty", "undertow" })
+	void blockingHandlersRunOnTheOffloadPoolNeverOnAnEventLoop(String engine) {
+		try (RunningServer server = RunningServer.start("server.engine=" + engine, "server.worker-class=reactive", "server.workers=1")) {
 			for (int i = 0; i < 20; i++) {
 				assertThat(server.get("/thread").body()).startsWith("workerclass-offload-").endsWith(" platform");
 			}
@@ -61,9 +115,10 @@ class ReactiveWorkerClassIT {
 		}
 	}
 
-	@Test
-	void aHandlerThatBlocksTheLoopIsReportedWithItsStack(CapturedOutput output) {
-		try (RunningServer server = RunningServer.start("server.worker-class=reactive", "server.workers=1",
+	@ParameterizedTest
+	@ValueSource(strings = { "netty", "undertow" })
+	void aHandlerThatBlocksTheLoopIsReportedWithItsStack(String engine, CapturedOutput output) {
+		try (RunningServer server = RunningServer.start("server.engine=" + engine, "server.worker-class=reactive", "server.workers=1",
 				"management.endpoints.web.exposure.include=workers")) {
 			assertThat(server.get("/block-loop?ms=1200").body()).isEqualTo("blocked");
 			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -77,9 +132,10 @@ class ReactiveWorkerClassIT {
 		}
 	}
 
-	@Test
-	void aBlockingStyleRequestTakesOneOffloadThreadNotTwo() {
-		try (RunningServer server = RunningServer.start("server.worker-class=reactive", "server.workers=1",
+	@ParameterizedTest
+	@ValueSource(strings = { "netty", "undertow" })
+	void aBlockingStyleRequestTakesOneOffloadThreadNotTwo(String engine) {
+		try (RunningServer server = RunningServer.start("server.engine=" + engine, "server.worker-class=reactive", "server.workers=1",
 				"server.offload-threads=1", "server.max-queued=0", "management.endpoints.web.exposure.include=workers")) {
 			for (int i = 0; i < 5; i++) {
 				assertThat(server.get("/test?ms=1").statusCode()).isEqualTo(200);
@@ -102,9 +158,10 @@ class ReactiveWorkerClassIT {
 		}
 	}
 
-	@Test
-	void aResponseAlreadyStreamingIsNotCutAtTheTimeout() {
-		try (RunningServer server = RunningServer.start("server.worker-class=reactive", "server.timeout=300ms")) {
+	@ParameterizedTest
+	@ValueSource(strings = { "netty", "undertow" })
+	void aResponseAlreadyStreamingIsNotCutAtTheTimeout(String engine) {
+		try (RunningServer server = RunningServer.start("server.engine=" + engine, "server.worker-class=reactive", "server.timeout=300ms")) {
 			HttpResponse<String> response = server.get("/stream?items=8&ms=100");
 			assertThat(response.statusCode()).isEqualTo(200);
 			assertThat(response.body()).isEqualTo("01234567");
@@ -112,11 +169,12 @@ class ReactiveWorkerClassIT {
 		}
 	}
 
-	@Test
-	void everySlotComesBackWhenOffloadedHandlersFinishBeforeTheLoopMovesOn() {
+	@ParameterizedTest
+	@ValueSource(strings = { "netty", "undertow" })
+	void everySlotComesBackWhenOffloadedHandlersFinishBeforeTheLoopMovesOn(String engine) {
 		// An offloaded handler can finish the whole exchange on its own thread while the loop is
 		// still inside admission; each such request once kept its slot (hey -c 20: ~15% leaked).
-		try (RunningServer server = RunningServer.start("server.worker-class=reactive", "server.workers=1",
+		try (RunningServer server = RunningServer.start("server.engine=" + engine, "server.worker-class=reactive", "server.workers=1",
 				"management.endpoints.web.exposure.include=workers")) {
 			for (int batch = 0; batch < 100; batch++) {
 				List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
@@ -130,9 +188,10 @@ class ReactiveWorkerClassIT {
 		}
 	}
 
-	@Test
-	void everySlotComesBackAfterClientsThatPipelineAndHangUp() throws Exception {
-		try (RunningServer server = RunningServer.start("server.worker-class=reactive", "server.workers=2",
+	@ParameterizedTest
+	@ValueSource(strings = { "netty", "undertow" })
+	void everySlotComesBackAfterClientsThatPipelineAndHangUp(String engine) throws Exception {
+		try (RunningServer server = RunningServer.start("server.engine=" + engine, "server.worker-class=reactive", "server.workers=2",
 				"management.endpoints.web.exposure.include=workers")) {
 			byte[] request = "GET /test-async?ms=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 			ExecutorService clients = Executors.newFixedThreadPool(50);
@@ -162,9 +221,10 @@ class ReactiveWorkerClassIT {
 		}
 	}
 
-	@Test
-	void reactiveAdmitsNoMoreThanWorkersTimesWorkerConnections() {
-		try (RunningServer server = RunningServer.start("server.worker-class=reactive", "server.workers=1",
+	@ParameterizedTest
+	@ValueSource(strings = { "netty", "undertow" })
+	void reactiveAdmitsNoMoreThanWorkersTimesWorkerConnections(String engine) {
+		try (RunningServer server = RunningServer.start("server.engine=" + engine, "server.worker-class=reactive", "server.workers=1",
 				"server.worker-connections=2")) {
 			assertThat(server.timeConcurrent(10, "/test-async")).isBetween(Duration.ofMillis(990),
 					Duration.ofMillis(1900));

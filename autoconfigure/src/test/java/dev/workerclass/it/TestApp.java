@@ -66,6 +66,12 @@ public class TestApp {
 			return Flux.interval(Duration.ZERO, Duration.ofMillis(ms)).take(items).map(String::valueOf);
 		}
 
+		/** A mistake Reactor catches on a non-blocking thread: block() inside a handler on the loop. */
+		@GetMapping("/block-on-loop")
+		Mono<String> blockOnLoop() {
+			return Mono.fromCallable(() -> Mono.delay(Duration.ofMillis(10)).thenReturn("blocked").block());
+		}
+
 		@GetMapping("/fail")
 		String fail() {
 			throw new IllegalStateException("boom");

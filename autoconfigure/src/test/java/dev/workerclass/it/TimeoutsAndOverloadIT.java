@@ -29,9 +29,14 @@ class TimeoutsAndOverloadIT {
 
 	private static final String EXPOSE = "management.endpoints.web.exposure.include=workers";
 
+	/** A class, or {@code reactive@undertow} for the reactive class on an engine other than the default. */
 	private static String[] oneSlot(String workerClass, String... more) {
-		List<String> properties = new ArrayList<>(List.of("server.worker-class=" + workerClass, "server.workers=1",
-				"server.threads=1", "server.worker-connections=1", EXPOSE));
+		String[] classAndEngine = workerClass.split("@");
+		List<String> properties = new ArrayList<>(List.of("server.worker-class=" + classAndEngine[0],
+				"server.workers=1", "server.threads=1", "server.worker-connections=1", EXPOSE));
+		if (classAndEngine.length > 1) {
+			properties.add("server.engine=" + classAndEngine[1]);
+		}
 		properties.addAll(List.of(more));
 		return properties.toArray(String[]::new);
 	}
@@ -47,7 +52,7 @@ class TimeoutsAndOverloadIT {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "sync", "thread", "virtual", "reactive" })
+	@ValueSource(strings = { "sync", "thread", "virtual", "reactive", "reactive@undertow" })
 	void aRequestPastTheTimeoutGets503AndItsHandlerIsInterrupted(String workerClass) {
 		try (RunningServer server = RunningServer.start(oneSlot(workerClass, "server.timeout=500ms"))) {
 			TestApp.interrupted.set(0);
@@ -101,7 +106,7 @@ class TimeoutsAndOverloadIT {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "sync", "thread", "virtual", "reactive" })
+	@ValueSource(strings = { "sync", "thread", "virtual", "reactive", "reactive@undertow" })
 	void aFullLineGets503WithRetryAfterAtOnce(String workerClass) {
 		try (RunningServer server = RunningServer.start(oneSlot(workerClass, "server.max-queued=1"))) {
 			CompletableFuture<HttpResponse<String>> busy = server.getAsync("/test?ms=1500");
@@ -122,7 +127,7 @@ class TimeoutsAndOverloadIT {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "sync", "thread", "virtual", "reactive" })
+	@ValueSource(strings = { "sync", "thread", "virtual", "reactive", "reactive@undertow" })
 	void noSlotLeaksAfterExceptionsTimeoutsAndAbortedClients(String workerClass) throws Exception {
 		try (RunningServer server = RunningServer.start(oneSlot(workerClass, "server.timeout=300ms",
 				"server.workers=2"))) {
@@ -149,11 +154,11 @@ class TimeoutsAndOverloadIT {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "sync", "thread", "virtual", "reactive" })
+	@ValueSource(strings = { "sync", "thread", "virtual", "reactive", "reactive@undertow" })
 	void blockingHandlersRunOnTheOffloadPoolWhateverTheClass(String workerClass) {
 		// Under reactive a request also holds a slot on the loops while its handler is offloaded.
 		try (RunningServer server = RunningServer.start(oneSlot(workerClass, "server.offload-threads=4",
-				"server.worker-connections=" + (workerClass.equals("reactive") ? 100 : 1)))) {
+				"server.worker-connections=" + (workerClass.startsWith("reactive") ? 100 : 1)))) {
 			assertThat(server.get("/blocking-thread").body()).startsWith("workerclass-offload-").endsWith(" platform");
 			if (!workerClass.equals("reactive")) {
 				// The servlet filter tells @Blocking paths before Spring MVC runs: literal, encoded, patterned.

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.workerclass.undertow.UndertowWebServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,9 +33,14 @@ class WorkersEndpointIT {
 
 	private static final String EXPOSE = "management.endpoints.web.exposure.include=workers,health,info";
 
-	/** Per class: one worker of capacity 1, so that three slow requests saturate it. */
+	/**
+	 * Per class: one worker of capacity 1, so that three slow requests saturate it.
+	 * {@code reactive@undertow} is the reactive class on Undertow.
+	 */
 	private static String[] oneSlot(String workerClass) {
 		return switch (workerClass) {
+			case "reactive@undertow" -> new String[] { "server.worker-class=reactive", "server.engine=undertow",
+					"server.workers=1", "server.worker-connections=1" };
 			case "thread" -> new String[] { "server.worker-class=thread", "server.workers=1", "server.threads=1" };
 			case "virtual", "reactive" -> new String[] { "server.worker-class=" + workerClass, "server.workers=1",
 					"server.worker-connections=1" };
@@ -97,7 +103,7 @@ class WorkersEndpointIT {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "sync", "virtual", "reactive" })
+	@ValueSource(strings = { "sync", "virtual", "reactive", "reactive@undertow" })
 	void badInputGets400WithAReasonAndChangesNothing(String workerClass) {
 		try (RunningServer server = RunningServer.start(with(oneSlot(workerClass), EXPOSE, "server.max-workers=8"))) {
 			Map<String, Object> before = state(server);
@@ -123,7 +129,7 @@ class WorkersEndpointIT {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "sync", "thread", "virtual", "reactive" })
+	@ValueSource(strings = { "sync", "thread", "virtual", "reactive", "reactive@undertow" })
 	void theControlPlaneAnswersAtOnceWhenEveryWorkerIsBusy(String workerClass) {
 		try (RunningServer server = RunningServer.start(with(oneSlot(workerClass), EXPOSE))) {
 			List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
@@ -139,7 +145,9 @@ class WorkersEndpointIT {
 			assertThat(saturated).containsEntry("busy", 1).containsEntry("queued", 2).containsEntry("idle", 0);
 
 			start = System.nanoTime();
-			HttpResponse<String> resized = server.post("/actuator/workers", "{\"workers\": 3}");
+			// Undertow's I/O threads are fixed: there capacity grows by connections per worker.
+			HttpResponse<String> resized = server.post("/actuator/workers",
+					workerClass.endsWith("@undertow") ? "{\"workerConnections\": 3}" : "{\"workers\": 3}");
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
 			assertThat(resized.statusCode()).isEqualTo(200);
 			// The new capacity takes the waiting requests at once.
@@ -206,19 +214,26 @@ class WorkersEndpointIT {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "thread", "reactive" })
-	void metersTellWhatTheEndpointTells(String workerClass) {
-		try (RunningServer server = RunningServer.start(with(oneSlot(workerClass), EXPOSE))) {
+	@ValueSource(strings = { "thread", "reactive", "reactive@undertow" })
+	void metersTellWhatTheEndpointTells(String engineAndClass) {
+		String workerClass = engineAndClass.split("@")[0];
+		boolean fixedWorkers = engineAndClass.endsWith("@undertow");
+		try (RunningServer server = RunningServer.start(with(oneSlot(engineAndClass), EXPOSE))) {
 			CompletableFuture<HttpResponse<String>> slow = server.getAsync("/test?ms=1500");
 			await().atMost(Duration.ofSeconds(10)).until(() -> state(server).get("busy").equals(1));
 			CompletableFuture<HttpResponse<String>> waiting = server.getAsync("/test?ms=1");
 			await().atMost(Duration.ofSeconds(10)).until(() -> state(server).get("queued").equals(1));
-			server.post("/actuator/workers/ttin", "{\"by\": 2}");
+			if (fixedWorkers) {
+				server.post("/actuator/workers", "{\"workerConnections\": 3}");
+			}
+			else {
+				server.post("/actuator/workers/ttin", "{\"by\": 2}");
+			}
 			await().atMost(Duration.ofSeconds(10)).until(() -> state(server).get("queued").equals(0));
 			MeterRegistry registry = server.context().getBean(MeterRegistry.class);
 			Map<String, Object> state = state(server);
 			assertThat(gauge(registry, "workers.capacity", workerClass)).isEqualTo(3.0);
-			assertThat(gauge(registry, "workers.count", workerClass)).isEqualTo(3.0);
+			assertThat(gauge(registry, "workers.count", workerClass)).isEqualTo(fixedWorkers ? 1.0 : 3.0);
 			assertThat(gauge(registry, "workers.busy", workerClass))
 				.isEqualTo(((Number) state.get("busy")).doubleValue());
 			assertThat(gauge(registry, "workers.queued", workerClass)).isEqualTo(0.0);
@@ -237,6 +252,36 @@ class WorkersEndpointIT {
 
 	private static double gauge(MeterRegistry registry, String name, String workerClass) {
 		return registry.get(name).tag("worker.class", workerClass).gauge().value();
+	}
+
+	@Test
+	void onUndertowTheIoThreadsAreTheWorkersAndCannotBeResized() {
+		try (RunningServer server = RunningServer.start(EXPOSE, "server.worker-class=reactive",
+				"server.engine=undertow", "server.workers=3", "server.worker-connections=2", "server.max-workers=6")) {
+			assertThat(((UndertowWebServer) server.webServer()).getUndertow().getWorker().getIoThreadCount())
+				.isEqualTo(3);
+			assertThat(state(server)).containsEntry("workerClass", "reactive")
+				.containsEntry("engine", "undertow")
+				.containsEntry("workers", 3)
+				.containsEntry("workerConnections", 2)
+				.containsEntry("capacity", 6)
+				.containsKey("offload");
+			for (String resize : List.of("{\"workers\": 4}", "{\"workers\": 2, \"workerConnections\": 5}")) {
+				HttpResponse<String> refused = server.post("/actuator/workers", resize);
+				assertThat(refused.statusCode()).as(resize).isEqualTo(400);
+				assertThat(body(refused).get("reason").toString()).as(resize)
+					.contains("Undertow's I/O threads are fixed")
+					.contains("nothing was changed");
+			}
+			assertThat(server.post("/actuator/workers/ttin", null).statusCode()).isEqualTo(400);
+			assertThat(server.post("/actuator/workers/ttou", null).statusCode()).isEqualTo(400);
+			// The same count, or only connections per worker: those change honestly.
+			assertThat(server.post("/actuator/workers", "{\"workers\": 3}").statusCode()).isEqualTo(200);
+			HttpResponse<String> resized = server.post("/actuator/workers", "{\"workerConnections\": 4}");
+			assertThat(resized.statusCode()).isEqualTo(200);
+			assertThat(body(resized)).containsEntry("workers", 3).containsEntry("capacity", 12);
+			assertThat(server.get("/test?ms=1").body()).isEqualTo("hello");
+		}
 	}
 
 	@Test

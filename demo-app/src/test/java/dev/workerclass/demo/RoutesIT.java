@@ -4,12 +4,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.workerclass.workers.Workers;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -24,13 +27,24 @@ class RoutesIT {
 	private final HttpClient client = HttpClient.newHttpClient();
 
 	@ParameterizedTest
-	@ValueSource(strings = { "sync", "thread", "virtual", "reactive" })
-	void everyRouteAnswersAsThePeerDoes(String workerClass) throws Exception {
+	@ValueSource(strings = { "sync", "thread", "virtual", "reactive", "reactive@undertow" })
+	void everyRouteAnswersAsThePeerDoes(String classAndEngine) throws Exception {
+		String workerClass = classAndEngine.split("@")[0];
+		String engine = classAndEngine.contains("@") ? classAndEngine.split("@")[1] : "";
 		// Arguments, not default properties: the demo's application.yml sets a class of its own.
+		List<String> arguments = new ArrayList<>(
+				List.of("--server.port=0", "--server.worker-class=" + workerClass, "--server.workers=2"));
+		if (!engine.isEmpty()) {
+			arguments.add("--server.engine=" + engine);
+		}
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(DemoApplication.class)
-			.run("--server.port=0", "--server.worker-class=" + workerClass, "--server.workers=2")) {
+			.run(arguments.toArray(String[]::new))) {
 			assertThat(context.getBean(Workers.class).workerClass().canonicalName()).isEqualTo(workerClass);
-			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+			WebServer webServer = ((WebServerApplicationContext) context).getWebServer();
+			if (!engine.isEmpty()) {
+				assertThat(webServer.getClass().getSimpleName()).containsIgnoringCase(engine);
+			}
+			int port = webServer.getPort();
 			assertThat(get(port, "/test?ms=10")).isEqualTo("hello");
 			assertThat(get(port, "/test-async?ms=10")).isEqualTo("hello");
 			assertThat(get(port, "/todos")).hasSize(145).startsWith("[{\"id\":1,\"title\":\"write peer app\",\"done\":true}");
