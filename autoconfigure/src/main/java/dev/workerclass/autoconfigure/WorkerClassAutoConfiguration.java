@@ -297,7 +297,8 @@ public final class WorkerClassAutoConfiguration {
 				WorkerSettings settings = workers.settings();
 				UndertowReactiveWebServerFactory factory = new UndertowReactiveWebServerFactory();
 				factory.setIoThreads(settings.workers());
-				factory.setBacklog(settings.backlog());
+				// XNIO listens with a backlog of 128 unless told otherwise.
+				factory.setBacklog(settings.acceptBacklog(128));
 				factory.setIdleTimeout(settings.keepAlive());
 				// Never pretend: resizing would change the slots but not the threads that serve them.
 				workers.fixWorkers("Undertow's I/O threads are fixed when its XNIO worker starts; change"
