@@ -319,6 +319,21 @@ class WorkersEndpointIT {
 		}
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "netty", "undertow" })
+	void aSeparateManagementPortWorksUnderReactive(String engine) {
+		// Tomcat and Reactor Netty are both on this class path, as the starter leaves them.
+		try (RunningServer server = RunningServer.start("server.worker-class=reactive", "server.engine=" + engine,
+				EXPOSE, "management.server.port=0", "management.server.address=127.0.0.1")) {
+			String port = server.context().getEnvironment().getProperty("local.management.port");
+			HttpResponse<String> workers = server.get(URI.create("http://127.0.0.1:" + port + "/actuator/workers"));
+			assertThat(workers.statusCode()).isEqualTo(200);
+			assertThat(body(workers)).containsEntry("workerClass", "reactive").containsEntry("engine", engine);
+			assertThat(server.get("/actuator/workers").statusCode()).isEqualTo(404);
+			assertThat(server.get("/test-async?ms=1").statusCode()).isEqualTo(200);
+		}
+	}
+
 	private static void sleep(long millis) {
 		try {
 			Thread.sleep(millis);
