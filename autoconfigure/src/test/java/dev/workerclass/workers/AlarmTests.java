@@ -1,0 +1,55 @@
+package dev.workerclass.workers;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link Alarm}.
+ */
+class AlarmTests {
+
+	@Test
+	void anAlarmStuckBeforeItsInterruptDoesNotHoldUpTheNextOne() throws Exception {
+		CountDownLatch stuck = new CountDownLatch(1);
+		CountDownLatch stuckStarted = new CountDownLatch(1);
+		Thread first = Thread.startVirtualThread(() -> sleepUninterrupted(stuck));
+		Thread second = Thread.ofPlatform().start(() -> {
+			try {
+				Thread.sleep(10_000);
+			}
+			catch (InterruptedException ex) {
+				// expected: the second alarm
+			}
+		});
+		long now = System.nanoTime();
+		// The first alarm's sealing blocks, as sealing a response does behind a write to a slow client.
+		Alarm.interruptAt(first, now, () -> {
+			stuckStarted.countDown();
+			sleepUninterrupted(stuck);
+		});
+		assertThat(stuckStarted.await(5, TimeUnit.SECONDS)).isTrue();
+		Alarm secondAlarm = Alarm.interruptAt(second, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50));
+		second.join(5_000);
+		assertThat(second.isAlive()).as("interrupted at its deadline while the first alarm is still stuck").isFalse();
+		assertThat(secondAlarm.rang()).isTrue();
+		stuck.countDown();
+		first.join(5_000);
+	}
+
+	private static void sleepUninterrupted(CountDownLatch latch) {
+		while (true) {
+			try {
+				latch.await();
+				return;
+			}
+			catch (InterruptedException ex) {
+				// keep waiting: a handler that ignores its interrupt
+			}
+		}
+	}
+
+}
