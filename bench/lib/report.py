@@ -323,9 +323,20 @@ def main():
                 if mode == "full":
                     summary.append(("2: %s within 3%% of %s (wrk c100)" % (o, p), "%+.1f%% (%s vs %s) — %s" % (
                         d, f(a), f(b), "met" if d >= -3 else "missed by %.1f points" % (-3 - d))))
+        ru, rn = rps("workerclass-reactive-undertow"), rps("workerclass-reactive")
+        if ru and rn:
+            read.append("reactive on Undertow vs on Netty: %+.1f%%" % pct(ru, rn))
         w("**Reading.** " + "; ".join(read) + ". `sync` has no plain-Boot twin (Tomcat has no one-request-"
-          "per-thread, no-keep-alive mode). At c1 the latency is the whole round trip of one request; at c100 "
-          "wrk's two threads compete with the server for the 2 cores.\n")
+          "per-thread, no-keep-alive mode). The two gaps have one cause, a hand-off per request that the "
+          "plain app does not make: under `thread` the handler runs on a platform worker while the "
+          "container's virtual thread waits (so that waiting in line holds no platform thread, and the 503 "
+          "of `server.timeout` goes out at the deadline even when the handler ignores its interrupt); "
+          "under `reactive` `/todos` returns a plain value, so it is blocking-style and runs on the offload "
+          "pool, where plain WebFlux runs it on the event loop itself (fast for this handler, and a stalled "
+          "server for one that blocks: see experiment 1). Experiment 7 shows how little of the CPU the "
+          "starter's own Java code takes; the rest is thread wake-ups in the kernel. At c1 the latency is "
+          "the whole round trip of one request; at c100 wrk's two threads compete with the server for the "
+          "2 cores.\n")
         w(leaks(recs))
         w(commands(recs) + "\n")
 
@@ -556,7 +567,8 @@ def main():
           "belongs to the first frame from the top of its stack that is not the JDK's own: JDK code run for "
           "the starter (a lock, a queue, a thread start) counts as the starter's. JFR samples Java code only: "
           "time in the kernel (socket writes, futex wake-ups of a hand-off) is in the server CPU seconds, "
-          "not in the samples.\n")
+          "not in the samples. The req/s column is the rate under the recording, with JFR's own overhead, "
+          "and is not comparable with experiment 2; the shares are what this experiment is for.\n")
         owner_names = []
         for x in recs:
             for o, _ in sorted(x["profile"]["owners"].items(), key=lambda kv: -kv[1]):
