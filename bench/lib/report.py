@@ -514,6 +514,13 @@ def main():
                                 "so with the same per-request heap on both sides virtual can at best be about "
                                 "%.2f× thread per request in flight, above the 0.25× target whatever the heap "
                                 "sizing" % (per_thread, bound))
+        ra = by(recs, "workerclass-reactive-async", "wrk", "c10000")
+        rn = (ra or {}).get("nmt") or {}
+        if rn.get("live_heap_kb") and rn.get("live_heap_busy"):
+            read.append("for comparison, reactive on Reactor Netty held %s MiB live for %s requests in flight, about "
+                        "%.0f KiB each: Netty keeps no per-connection buffers while a request waits" % (
+                            f(rn["live_heap_kb"] / 1024, 0), rn["live_heap_busy"],
+                            rn["live_heap_kb"] / rn["live_heap_busy"]))
         w("**Reading.** " + ("; ".join(read) if read else "no virtual/thread pair in this mode") +
           ". A virtual thread's stack lives on the Java heap, a platform thread's in native memory (NMT "
           "`Thread`); with the default heap ceiling (1/4 of RAM) G1 lets the heap grow with the allocation "
