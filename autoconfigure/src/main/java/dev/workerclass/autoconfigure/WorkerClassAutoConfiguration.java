@@ -1,6 +1,7 @@
 package dev.workerclass.autoconfigure;
 
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 import dev.workerclass.diagnostics.EventLoopDiagnostics;
@@ -237,6 +238,18 @@ public final class WorkerClassAutoConfiguration {
 			return new BlockingOffloadConfigurer(offload);
 		}
 
+		/** The watchdog over an engine's event loops, or none when diagnostics are off. */
+		static WorkersDiagnostics eventLoopDiagnostics(Supplier<List<Executor>> loops,
+				WorkerClassProperties properties) {
+			WorkerClassProperties.Diagnostics diagnostics = properties.getDiagnostics();
+			diagnostics.validate();
+			if (!diagnostics.isEnabled()) {
+				return new WorkersDiagnostics(null, null);
+			}
+			return new WorkersDiagnostics(null, new EventLoopDiagnostics(loops, diagnostics.getBlockedLoopThreshold(),
+					EventLoopDiagnostics.DEFAULT_PROBE_INTERVAL, new FindingLog(WorkersDiagnostics::logNew)));
+		}
+
 		/**
 		 * Reactor Netty, chosen explicitly: with Tomcat on the class path too, Spring Boot would
 		 * otherwise pick a reactive server by the order of its auto-configuration names.
@@ -256,14 +269,7 @@ public final class WorkerClassAutoConfiguration {
 			@Bean
 			@ConditionalOnMissingBean
 			WorkersDiagnostics workersDiagnostics(NettyWorkersCustomizer netty, WorkerClassProperties properties) {
-				WorkerClassProperties.Diagnostics diagnostics = properties.getDiagnostics();
-				diagnostics.validate();
-				if (!diagnostics.isEnabled()) {
-					return new WorkersDiagnostics(null, null);
-				}
-				return new WorkersDiagnostics(null,
-						new EventLoopDiagnostics(netty.loops()::activeExecutors, diagnostics.getBlockedLoopThreshold(),
-								EventLoopDiagnostics.DEFAULT_PROBE_INTERVAL, new FindingLog(WorkersDiagnostics::logNew)));
+				return eventLoopDiagnostics(netty.loops()::activeExecutors, properties);
 			}
 
 			@Bean
@@ -311,14 +317,7 @@ public final class WorkerClassAutoConfiguration {
 			@ConditionalOnMissingBean
 			WorkersDiagnostics workersDiagnostics(UndertowReactiveWebServerFactory undertow,
 					WorkerClassProperties properties) {
-				WorkerClassProperties.Diagnostics diagnostics = properties.getDiagnostics();
-				diagnostics.validate();
-				if (!diagnostics.isEnabled()) {
-					return new WorkersDiagnostics(null, null);
-				}
-				return new WorkersDiagnostics(null,
-						new EventLoopDiagnostics(undertow::ioThreads, diagnostics.getBlockedLoopThreshold(),
-								EventLoopDiagnostics.DEFAULT_PROBE_INTERVAL, new FindingLog(WorkersDiagnostics::logNew)));
+				return eventLoopDiagnostics(undertow::ioThreads, properties);
 			}
 
 		}

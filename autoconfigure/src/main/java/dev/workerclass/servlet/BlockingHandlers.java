@@ -102,11 +102,13 @@ class BlockingHandlers {
 					}
 				}
 			});
-			Set<String> literals = patterns.stream()
+			// Deduplicated first, so that literals.size() == patterns.size() means "literals only".
+			List<PathPattern> distinct = List.copyOf(new LinkedHashSet<>(patterns));
+			Set<String> literals = distinct.stream()
 				.filter((pattern) -> !pattern.hasPatternSyntax())
 				.map(PathPattern::getPatternString)
 				.collect(Collectors.toUnmodifiableSet());
-			return new BlockingPaths(all[0], List.copyOf(new LinkedHashSet<>(patterns)), literals);
+			return new BlockingPaths(all[0], distinct, literals);
 		}
 
 		boolean mayMatch(String rawPath) {
