@@ -13,6 +13,7 @@ import dev.workerclass.workers.Workers;
 import dev.workerclass.workers.WorkersSnapshot;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
@@ -25,8 +26,11 @@ import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
  * {@code threads} or {@code workerConnections} resizes them; {@code POST .../ttin} and
  * {@code .../ttou} add or remove one worker (or {@code by} workers). A bad request gets 400 with
  * a reason and changes nothing.
+ * <p>
+ * Read-only unless the user grants more: exposing {@code *} must not let any client cut the
+ * capacity to one. {@code management.endpoint.workers.access=unrestricted} enables the writes.
  */
-@WebEndpoint(id = "workers")
+@WebEndpoint(id = "workers", defaultAccess = Access.READ_ONLY)
 public class WorkersEndpoint {
 
 	static final String TTIN = "ttin";

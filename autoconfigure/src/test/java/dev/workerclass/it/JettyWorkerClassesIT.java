@@ -57,7 +57,8 @@ class JettyWorkerClassesIT {
 	@Test
 	void theControlPlaneAnswersOnJettyWhenTheOnlySyncWorkerIsBusy() {
 		try (RunningServer server = RunningServer.start(JettyApp.class, "server.worker-class=sync", "server.workers=1",
-				"management.endpoints.web.exposure.include=workers")) {
+				"management.endpoints.web.exposure.include=workers",
+				"management.endpoint.workers.access=unrestricted")) {
 			List<CompletableFuture<HttpResponse<String>>> slow = List.of(server.getAsync("/test?ms=3000"),
 					server.getAsync("/test?ms=3000"));
 			await().atMost(Duration.ofSeconds(10)).until(() -> server.get("/actuator/workers").body().contains("\"queued\":1"));

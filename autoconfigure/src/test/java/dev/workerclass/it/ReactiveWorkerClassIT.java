@@ -119,7 +119,8 @@ class ReactiveWorkerClassIT {
 	@ValueSource(strings = { "netty", "undertow" })
 	void aHandlerThatBlocksTheLoopIsReportedWithItsStack(String engine, CapturedOutput output) {
 		try (RunningServer server = RunningServer.start("server.engine=" + engine, "server.worker-class=reactive", "server.workers=1",
-				"management.endpoints.web.exposure.include=workers")) {
+				"management.endpoints.web.exposure.include=workers",
+				"management.endpoint.workers.access=unrestricted")) {
 			assertThat(server.get("/block-loop?ms=1200").body()).isEqualTo("blocked");
 			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 				String workers = server.get("/actuator/workers").body();
@@ -136,7 +137,8 @@ class ReactiveWorkerClassIT {
 	@ValueSource(strings = { "netty", "undertow" })
 	void aBlockingStyleRequestTakesOneOffloadThreadNotTwo(String engine) {
 		try (RunningServer server = RunningServer.start("server.engine=" + engine, "server.worker-class=reactive", "server.workers=1",
-				"server.offload-threads=1", "server.max-queued=0", "management.endpoints.web.exposure.include=workers")) {
+				"server.offload-threads=1", "server.max-queued=0", "management.endpoints.web.exposure.include=workers",
+				"management.endpoint.workers.access=unrestricted")) {
 			for (int i = 0; i < 5; i++) {
 				assertThat(server.get("/test?ms=1").statusCode()).isEqualTo(200);
 				// The offload thread gives its slot back just after the response has gone out; with no
@@ -175,7 +177,8 @@ class ReactiveWorkerClassIT {
 		// An offloaded handler can finish the whole exchange on its own thread while the loop is
 		// still inside admission; each such request once kept its slot (hey -c 20: ~15% leaked).
 		try (RunningServer server = RunningServer.start("server.engine=" + engine, "server.worker-class=reactive", "server.workers=1",
-				"management.endpoints.web.exposure.include=workers")) {
+				"management.endpoints.web.exposure.include=workers",
+				"management.endpoint.workers.access=unrestricted")) {
 			for (int batch = 0; batch < 100; batch++) {
 				List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
 				for (int i = 0; i < 20; i++) {
@@ -192,7 +195,8 @@ class ReactiveWorkerClassIT {
 	@ValueSource(strings = { "netty", "undertow" })
 	void everySlotComesBackAfterClientsThatPipelineAndHangUp(String engine) throws Exception {
 		try (RunningServer server = RunningServer.start("server.engine=" + engine, "server.worker-class=reactive", "server.workers=2",
-				"management.endpoints.web.exposure.include=workers")) {
+				"management.endpoints.web.exposure.include=workers",
+				"management.endpoint.workers.access=unrestricted")) {
 			byte[] request = "GET /test-async?ms=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 			ExecutorService clients = Executors.newFixedThreadPool(50);
 			List<Future<?>> done = new ArrayList<>();

@@ -29,11 +29,13 @@ class TimeoutsAndOverloadIT {
 
 	private static final String EXPOSE = "management.endpoints.web.exposure.include=workers";
 
+	private static final String GRANT = "management.endpoint.workers.access=unrestricted";
+
 	/** A class, or {@code reactive@undertow} for the reactive class on an engine other than the default. */
 	private static String[] oneSlot(String workerClass, String... more) {
 		String[] classAndEngine = workerClass.split("@");
 		List<String> properties = new ArrayList<>(List.of("server.worker-class=" + classAndEngine[0],
-				"server.workers=1", "server.threads=1", "server.worker-connections=1", EXPOSE));
+				"server.workers=1", "server.threads=1", "server.worker-connections=1", EXPOSE, GRANT));
 		if (classAndEngine.length > 1) {
 			properties.add("server.engine=" + classAndEngine[1]);
 		}

@@ -33,6 +33,9 @@ class WorkersEndpointIT {
 
 	private static final String EXPOSE = "management.endpoints.web.exposure.include=workers,health,info";
 
+	/** The endpoint is read-only by default; resizing is granted explicitly. */
+	private static final String GRANT = "management.endpoint.workers.access=unrestricted";
+
 	/**
 	 * Per class: one worker of capacity 1, so that three slow requests saturate it.
 	 * {@code reactive@undertow} is the reactive class on Undertow.
@@ -68,7 +71,7 @@ class WorkersEndpointIT {
 	@ParameterizedTest
 	@ValueSource(strings = { "sync", "thread", "virtual", "reactive" })
 	void readsResizesAndSignals(String workerClass) {
-		try (RunningServer server = RunningServer.start(with(oneSlot(workerClass), EXPOSE, "server.max-workers=6"))) {
+		try (RunningServer server = RunningServer.start(with(oneSlot(workerClass), EXPOSE, GRANT, "server.max-workers=6"))) {
 			Map<String, Object> state = state(server);
 			assertThat(state).containsEntry("workerClass", workerClass)
 				.containsEntry("engine", workerClass.equals("reactive") ? "netty" : "tomcat")
@@ -105,7 +108,7 @@ class WorkersEndpointIT {
 	@ParameterizedTest
 	@ValueSource(strings = { "sync", "virtual", "reactive", "reactive@undertow" })
 	void badInputGets400WithAReasonAndChangesNothing(String workerClass) {
-		try (RunningServer server = RunningServer.start(with(oneSlot(workerClass), EXPOSE, "server.max-workers=8"))) {
+		try (RunningServer server = RunningServer.start(with(oneSlot(workerClass), EXPOSE, GRANT, "server.max-workers=8"))) {
 			Map<String, Object> before = state(server);
 			String perWorker = workerClass.equals("sync") ? "threads" : "workerConnections";
 			for (String bad : List.of("{}", "{\"workers\": 0}", "{\"workers\": -3}", "{\"workers\": 9}",
@@ -131,7 +134,7 @@ class WorkersEndpointIT {
 	@ParameterizedTest
 	@ValueSource(strings = { "sync", "thread", "virtual", "reactive", "reactive@undertow" })
 	void theControlPlaneAnswersAtOnceWhenEveryWorkerIsBusy(String workerClass) {
-		try (RunningServer server = RunningServer.start(with(oneSlot(workerClass), EXPOSE))) {
+		try (RunningServer server = RunningServer.start(with(oneSlot(workerClass), EXPOSE, GRANT))) {
 			List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
 			for (int i = 0; i < 3; i++) {
 				slow.add(server.getAsync("/test?ms=3000"));
@@ -163,7 +166,7 @@ class WorkersEndpointIT {
 	@ParameterizedTest
 	@ValueSource(strings = { "sync", "thread", "virtual", "reactive" })
 	void resizingUnderLoadLosesNoRequestAndCountersReturnToZero(String workerClass) throws Exception {
-		try (RunningServer server = RunningServer.start(with(oneSlot(workerClass), EXPOSE, "server.max-workers=8"))) {
+		try (RunningServer server = RunningServer.start(with(oneSlot(workerClass), EXPOSE, GRANT, "server.max-workers=8"))) {
 			AtomicBoolean running = new AtomicBoolean(true);
 			ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
 			ExecutorService clients = Executors.newFixedThreadPool(9);
@@ -218,7 +221,7 @@ class WorkersEndpointIT {
 	void metersTellWhatTheEndpointTells(String engineAndClass) {
 		String workerClass = engineAndClass.split("@")[0];
 		boolean fixedWorkers = engineAndClass.endsWith("@undertow");
-		try (RunningServer server = RunningServer.start(with(oneSlot(engineAndClass), EXPOSE))) {
+		try (RunningServer server = RunningServer.start(with(oneSlot(engineAndClass), EXPOSE, GRANT))) {
 			CompletableFuture<HttpResponse<String>> slow = server.getAsync("/test?ms=1500");
 			await().atMost(Duration.ofSeconds(10)).until(() -> state(server).get("busy").equals(1));
 			CompletableFuture<HttpResponse<String>> waiting = server.getAsync("/test?ms=1");
@@ -256,7 +259,7 @@ class WorkersEndpointIT {
 
 	@Test
 	void onUndertowTheIoThreadsAreTheWorkersAndCannotBeResized() {
-		try (RunningServer server = RunningServer.start(EXPOSE, "server.worker-class=reactive",
+		try (RunningServer server = RunningServer.start(EXPOSE, GRANT, "server.worker-class=reactive",
 				"server.engine=undertow", "server.workers=3", "server.worker-connections=2", "server.max-workers=6")) {
 			assertThat(((UndertowWebServer) server.webServer()).getUndertow().getWorker().getIoThreadCount())
 				.isEqualTo(3);
@@ -293,6 +296,18 @@ class WorkersEndpointIT {
 	}
 
 	@Test
+	void exposingEverythingShowsTheWorkersAndRefusesEveryResize() {
+		// The common "include=*": any client could otherwise cut the capacity to one.
+		try (RunningServer server = RunningServer.start("server.worker-class=thread",
+				"management.endpoints.web.exposure.include=*")) {
+			assertThat(server.get("/actuator/workers").statusCode()).isEqualTo(200);
+			assertThat(server.post("/actuator/workers", "{\"workers\": 1, \"threads\": 1}").statusCode()).isIn(404, 405);
+			assertThat(server.post("/actuator/workers/ttou", null).statusCode()).isIn(404, 405);
+			assertThat(state(server)).containsEntry("threads", 200).containsEntry("resizes", 0);
+		}
+	}
+
+	@Test
 	void readOnlyAccessAllowsGetAndRefusesPost() {
 		try (RunningServer server = RunningServer.start("server.worker-class=virtual", EXPOSE,
 				"management.endpoint.workers.access=read-only")) {
@@ -305,7 +320,7 @@ class WorkersEndpointIT {
 
 	@Test
 	void aSeparateManagementPortWorksToo() {
-		try (RunningServer server = RunningServer.start(with(oneSlot("sync"), EXPOSE, "management.server.port=0",
+		try (RunningServer server = RunningServer.start(with(oneSlot("sync"), EXPOSE, GRANT, "management.server.port=0",
 				"management.server.address=127.0.0.1"))) {
 			String port = server.context().getEnvironment().getProperty("local.management.port");
 			URI workers = URI.create("http://127.0.0.1:" + port + "/actuator/workers");
@@ -324,7 +339,7 @@ class WorkersEndpointIT {
 	void aSeparateManagementPortWorksUnderReactive(String engine) {
 		// Tomcat and Reactor Netty are both on this class path, as the starter leaves them.
 		try (RunningServer server = RunningServer.start("server.worker-class=reactive", "server.engine=" + engine,
-				EXPOSE, "management.server.port=0", "management.server.address=127.0.0.1")) {
+				EXPOSE, GRANT, "management.server.port=0", "management.server.address=127.0.0.1")) {
 			String port = server.context().getEnvironment().getProperty("local.management.port");
 			HttpResponse<String> workers = server.get(URI.create("http://127.0.0.1:" + port + "/actuator/workers"));
 			assertThat(workers.statusCode()).isEqualTo(200);
