@@ -1,5 +1,6 @@
 package dev.workerclass.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -15,7 +16,7 @@ import dev.workerclass.undertow.UndertowReactiveWebServerFactory;
 import dev.workerclass.webflux.BlockingOffloadConfigurer;
 import dev.workerclass.webflux.WorkersWebFilter;
 import dev.workerclass.workers.ControlPlane;
-import dev.workerclass.workers.InvalidWorkerSettingException;
+import dev.workerclass.workers.ObservedWorkers;
 import dev.workerclass.workers.OffloadWorkers;
 import dev.workerclass.workers.ReactiveWorkers;
 import dev.workerclass.workers.WorkerClass;
@@ -49,6 +50,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
@@ -67,27 +69,70 @@ public final class WorkerClassAutoConfiguration {
 	private static final Log logger = LogFactory.getLog(WorkerClassAutoConfiguration.class);
 
 	/**
-	 * Without {@code server.worker-class}, a servlet app keeps the model it had: thread, or virtual
-	 * with {@code spring.threads.virtual.enabled}; a reactive app stays reactive.
+	 * Without {@code server.worker-class}, a servlet app keeps the model it had: Tomcat's (or
+	 * Jetty's) pool, or virtual threads with {@code spring.threads.virtual.enabled}, reported as
+	 * thread and virtual, with their nominal sizes and none of the starter's limits (see
+	 * {@link ObservedWorkers}); a reactive app stays reactive.
 	 */
 	@Bean
 	@ConditionalOnMissingBean
 	WorkerSettings workerSettings(WorkerClassProperties properties, Environment environment,
 			ApplicationContext context) {
-		WorkerClass defaultClass;
-		if (context instanceof ReactiveWebApplicationContext) {
-			defaultClass = WorkerClass.REACTIVE;
+		boolean reactiveContext = context instanceof ReactiveWebApplicationContext;
+		WorkerClass defaultClass = defaultClass(reactiveContext, environment);
+		int cores = Runtime.getRuntime().availableProcessors();
+		// Validated whether or not a class is set: a bad value is an error either way.
+		WorkerSettings settings = properties.toSettings(cores, defaultClass);
+		if (properties.getWorkerClass() == null && !reactiveContext) {
+			List<String> unused = properties.managedSettingsGiven();
+			if (!unused.isEmpty()) {
+				logger.warn(String.join(", ", unused) + " apply only to a worker class the starter runs, and are"
+						+ " ignored: set server.worker-class (e.g. " + defaultClass.canonicalName() + ") to use them");
+			}
+			return observedSettings(defaultClass, environment, cores);
 		}
-		else {
-			defaultClass = environment.getProperty("spring.threads.virtual.enabled", Boolean.class, false)
-					? WorkerClass.VIRTUAL : WorkerClass.DEFAULT;
+		if (settings.workerClass().isServlet() == reactiveContext && isMockWebTest(environment)) {
+			// A test of the other stack (@WebMvcTest, @SpringBootTest with a mock environment): it chose
+			// its web type, and the class, which shapes a real server only, yields to it.
+			logger.info("server.worker-class=" + properties.getWorkerClass() + " does not apply to this "
+					+ (reactiveContext ? "reactive" : "servlet") + " mock web environment; its requests run as in"
+					+ " plain Spring Boot");
+			return observedSettings(defaultClass, environment, cores);
 		}
-		WorkerSettings settings = properties.toSettings(Runtime.getRuntime().availableProcessors(), defaultClass);
 		for (String ignored : settings.ignored()) {
 			logger.warn(ignored + " does not apply to worker class " + settings.workerClass().canonicalName()
 					+ " and is ignored");
 		}
 		return settings;
+	}
+
+	private static WorkerClass defaultClass(boolean reactiveContext, Environment environment) {
+		if (reactiveContext) {
+			return WorkerClass.REACTIVE;
+		}
+		return environment.getProperty("spring.threads.virtual.enabled", Boolean.class, false) ? WorkerClass.VIRTUAL
+				: WorkerClass.DEFAULT;
+	}
+
+	/**
+	 * The model a plain Boot servlet app runs, with its nominal sizes: the container's maximum
+	 * threads ({@code server.tomcat.threads.max} or {@code server.jetty.threads.max}, 200 by
+	 * default), and no deadline.
+	 */
+	private static WorkerSettings observedSettings(WorkerClass model, Environment environment, int cores) {
+		Integer maxThreads = environment.getProperty("server.tomcat.threads.max", Integer.class,
+				environment.getProperty("server.jetty.threads.max", Integer.class));
+		Integer threads = (model == WorkerClass.THREAD) ? maxThreads : null;
+		return WorkerSettings.resolve(model.canonicalName(), 1, threads, null, null, null, null, null, null,
+				Duration.ZERO, environment.getProperty("server.offload-threads", Integer.class), cores);
+	}
+
+	/**
+	 * Whether this is a test without a real server whose web type the environment post-processor
+	 * left to the test ({@link WorkerClassEnvironmentPostProcessor#isMockWebTest}).
+	 */
+	static boolean isMockWebTest(Environment environment) {
+		return environment.getProperty(WorkerClassEnvironmentPostProcessor.MOCK_WEB_TEST, Boolean.class, false);
 	}
 
 	/** The offload pool for {@code @Blocking} handlers (and blocking-style ones under reactive); threads start on demand. */
@@ -98,8 +143,8 @@ public final class WorkerClassAutoConfiguration {
 	}
 
 	@Bean
-	WorkerClassStartupLogger workerClassStartupLogger(WorkerSettings settings) {
-		return new WorkerClassStartupLogger(settings);
+	WorkerClassStartupLogger workerClassStartupLogger(WorkerSettings settings, ObjectProvider<Workers> workers) {
+		return new WorkerClassStartupLogger(settings, workers.getIfAvailable() instanceof ObservedWorkers);
 	}
 
 	/**
@@ -142,14 +187,21 @@ public final class WorkerClassAutoConfiguration {
 		@Bean(destroyMethod = "close")
 		@Primary
 		@ConditionalOnMissingBean(ignored = OffloadWorkers.class)
-		Workers workers(WorkerSettings settings, WorkerClassProperties properties, ApplicationContext context) {
+		Workers workers(WorkerSettings settings, WorkerClassProperties properties, ApplicationContext context,
+				Environment environment) {
 			ServerEngine.checkServlet(properties.getEngine(), settings.workerClass().canonicalName(),
 					context.getClassLoader());
 			if (!settings.workerClass().isServlet()) {
-				throw new InvalidWorkerSettingException("server.worker-class", settings.workerClass().canonicalName(),
-						"a servlet class (sync, thread, virtual) in a servlet application: the reactive class runs"
-								+ " Spring WebFlux on Reactor Netty, so it needs spring-boot-starter-webflux on the class"
-								+ " path and spring.main.web-application-type unset (or reactive)");
+				throw MissingWebStackException.forClass(properties.getWorkerClass(), settings.workerClass(),
+						context.getClassLoader());
+			}
+			if (properties.getWorkerClass() == null) {
+				return new ObservedWorkers(settings, "no server.worker-class is set, so the servlet container's own"
+						+ " threads serve, as in plain Spring Boot");
+			}
+			if (isMockWebTest(environment) && WorkerClass.parse(properties.getWorkerClass()) != settings.workerClass()) {
+				return new ObservedWorkers(settings, "server.worker-class=" + properties.getWorkerClass()
+						+ " does not apply to this mock web environment");
 			}
 			return Workers.create(settings);
 		}
@@ -186,6 +238,8 @@ public final class WorkerClassAutoConfiguration {
 		@Configuration(proxyBeanMethods = false)
 		@ConditionalOnClass(name = { "org.apache.catalina.startup.Tomcat",
 				"org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory" })
+		// No class, no shaping: the container keeps plain Spring Boot's executor, backlog and limits.
+		@ConditionalOnProperty(name = "server.worker-class")
 		static class TomcatConfiguration {
 
 			@Bean
@@ -198,6 +252,8 @@ public final class WorkerClassAutoConfiguration {
 		@Configuration(proxyBeanMethods = false)
 		@ConditionalOnClass(name = { "org.eclipse.jetty.server.Server",
 				"org.springframework.boot.jetty.ConfigurableJettyWebServerFactory" })
+		// No class, no shaping: the container keeps plain Spring Boot's executor, backlog and limits.
+		@ConditionalOnProperty(name = "server.worker-class")
 		static class JettyConfiguration {
 
 			@Bean
@@ -221,9 +277,8 @@ public final class WorkerClassAutoConfiguration {
 			// Checked here, before any engine's beans: a bad name fails start-up by property and value.
 			ServerEngine.reactive(properties.getEngine(), context.getClassLoader());
 			if (settings.workerClass().isServlet()) {
-				throw new InvalidWorkerSettingException("server.worker-class", settings.workerClass().canonicalName(),
-						"reactive in a reactive application: the servlet classes need spring-boot-starter-web"
-								+ " on the class path and spring.main.web-application-type unset (or servlet)");
+				throw MissingWebStackException.forClass(properties.getWorkerClass(), settings.workerClass(),
+						context.getClassLoader());
 			}
 			return (ReactiveWorkers) Workers.create(settings);
 		}

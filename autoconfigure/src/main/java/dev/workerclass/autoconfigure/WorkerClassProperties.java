@@ -1,6 +1,10 @@
 package dev.workerclass.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import dev.workerclass.workers.InvalidWorkerSettingException;
 import dev.workerclass.workers.WorkerClass;
@@ -19,8 +23,9 @@ public class WorkerClassProperties {
 	/**
 	 * How the server handles concurrent requests (gunicorn -k): sync, thread, virtual or reactive,
 	 * or an alias: gthread, threads (thread); async, gevent, eventlet, green (virtual); tornado,
-	 * aiohttp, gaiohttp, asyncio, event-loop (reactive). Case-insensitive. Default: thread, or
-	 * virtual when spring.threads.virtual.enabled is true; reactive in a reactive application.
+	 * aiohttp, gaiohttp, asyncio, event-loop (reactive). Case-insensitive. Unset: a servlet app
+	 * runs as in plain Spring Boot (the container's own threads, or virtual threads with
+	 * spring.threads.virtual.enabled), reported but not managed; a reactive app runs reactive.
 	 */
 	private String workerClass;
 
@@ -95,6 +100,32 @@ public class WorkerClassProperties {
 		return WorkerSettings.resolve(className, this.workers, this.threads, this.workerConnections, this.backlog,
 				this.keepAlive, this.gracefulTimeout, this.maxWorkers, this.maxQueued, this.timeout, this.offloadThreads,
 				cores);
+	}
+
+	/**
+	 * The sizing and limit properties that were set, as {@code server.name=value}: they shape a
+	 * class the starter runs, so without {@code server.worker-class} they have nothing to apply to.
+	 */
+	List<String> managedSettingsGiven() {
+		Map<String, Object> given = new LinkedHashMap<>();
+		given.put("server.workers", this.workers);
+		given.put("server.threads", this.threads);
+		given.put("server.worker-connections", this.workerConnections);
+		given.put("server.backlog", this.backlog);
+		given.put("server.keep-alive", this.keepAlive);
+		given.put("server.max-workers", this.maxWorkers);
+		given.put("server.max-queued", this.maxQueued);
+		given.put("server.timeout", this.timeout);
+		List<String> set = new ArrayList<>();
+		given.forEach((name, value) -> {
+			if (value instanceof Duration duration) {
+				set.add(name + "=" + duration.toMillis() + "ms");
+			}
+			else if (value != null) {
+				set.add(name + "=" + value);
+			}
+		});
+		return set;
 	}
 
 	public String getEngine() {

@@ -17,8 +17,12 @@ class WorkerClassStartupLogger implements ApplicationListener<WebServerInitializ
 
 	private final WorkerSettings settings;
 
-	WorkerClassStartupLogger(WorkerSettings settings) {
+	private final boolean observed;
+
+	/** @param observed whether the engine serves on its own (no class set) and the starter only reports */
+	WorkerClassStartupLogger(WorkerSettings settings, boolean observed) {
 		this.settings = settings;
+		this.observed = observed;
 	}
 
 	@Override
@@ -26,7 +30,13 @@ class WorkerClassStartupLogger implements ApplicationListener<WebServerInitializ
 		if (event.getApplicationContext().getParent() != null) {
 			return; // a management child context shares the workers; say it once
 		}
-		logger.info("Using worker class " + this.settings.describe() + " on " + EngineName.of(event.getWebServer()));
+		String engine = EngineName.of(event.getWebServer());
+		if (this.observed) {
+			logger.info("No server.worker-class set: " + engine + " serves as in plain Spring Boot, reported as "
+					+ this.settings.describe() + "; set server.worker-class to choose and manage a class");
+			return;
+		}
+		logger.info("Using worker class " + this.settings.describe() + " on " + engine);
 	}
 
 }

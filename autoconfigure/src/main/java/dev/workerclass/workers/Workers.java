@@ -262,6 +262,11 @@ public abstract class Workers implements AutoCloseable {
 		close((grace != null) ? grace : Duration.ofSeconds(30));
 	}
 
+	/** When these workers started. */
+	protected Instant startedAt() {
+		return this.startedAt;
+	}
+
 	protected WorkerSlots slots() {
 		return this.slots;
 	}

@@ -14,6 +14,7 @@ import dev.workerclass.webflux.BlockingOffloadConfigurer;
 import dev.workerclass.webflux.WorkersWebFilter;
 import dev.workerclass.workers.ControlPlane;
 import dev.workerclass.workers.InvalidWorkerSettingException;
+import dev.workerclass.workers.ObservedWorkers;
 import dev.workerclass.workers.ReactiveWorkers;
 import dev.workerclass.workers.SyncWorkers;
 import dev.workerclass.workers.ThreadWorkers;
@@ -42,9 +43,11 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.core.Ordered;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Specification of {@link WorkerClassAutoConfiguration}: what an application gets for each
@@ -64,15 +67,32 @@ class WorkerClassAutoConfigurationTests {
 	class ChoosingTheClass {
 
 		@Test
-		void withoutAClassTheServerRunsThreadWithOneWorkerOfTwoHundredThreads() {
+		void withoutAClassTheContainersOwnPoolServesAndIsReportedAsThreadOfTwoHundred() {
 			WorkerClassAutoConfigurationTests.this.servlet.run((context) -> {
 				WorkerSettings settings = context.getBean(WorkerSettings.class);
 				assertThat(settings.workerClass()).isEqualTo(WorkerClass.THREAD);
 				assertThat(settings.workers()).isEqualTo(1);
 				assertThat(settings.threads()).isEqualTo(200);
 				assertThat(settings.capacity()).isEqualTo(200);
-				assertThat(context).getBean(Workers.class).isInstanceOf(ThreadWorkers.class);
+				assertThat(settings.hasTimeout()).isFalse();
+				assertThat(context).getBean(Workers.class).isInstanceOf(ObservedWorkers.class);
+				assertThat(context).doesNotHaveBean(TomcatWorkersCustomizer.class);
+				assertThat(context).doesNotHaveBean(JettyWorkersCustomizer.class);
 			});
+		}
+
+		@Test
+		void withoutAClassTheReportedPoolFollowsTomcatsMaxThreads() {
+			WorkerClassAutoConfigurationTests.this.servlet.withPropertyValues("server.tomcat.threads.max=50")
+				.run((context) -> assertThat(context.getBean(Workers.class).snapshot().capacity()).isEqualTo(50));
+		}
+
+		@Test
+		void withoutAClassTheWorkersCannotBeResized() {
+			WorkerClassAutoConfigurationTests.this.servlet.run((context) -> assertThatExceptionOfType(
+					InvalidWorkerSettingException.class)
+				.isThrownBy(() -> context.getBean(Workers.class).resize(2, null, null))
+				.withMessageContaining("server.worker-class"));
 		}
 
 		@Test
@@ -80,7 +100,7 @@ class WorkerClassAutoConfigurationTests {
 			WorkerClassAutoConfigurationTests.this.servlet.withPropertyValues("spring.threads.virtual.enabled=true")
 				.run((context) -> {
 					assertThat(context.getBean(WorkerSettings.class).workerClass()).isEqualTo(WorkerClass.VIRTUAL);
-					assertThat(context).getBean(Workers.class).isInstanceOf(VirtualWorkers.class);
+					assertThat(context).getBean(Workers.class).isInstanceOf(ObservedWorkers.class);
 				});
 		}
 
@@ -196,9 +216,10 @@ class WorkerClassAutoConfigurationTests {
 
 		@Test
 		void theJettyCustomizerNeedsJetty() {
-			WorkerClassAutoConfigurationTests.this.servlet.run(
-					(context) -> assertThat(context).hasSingleBean(JettyWorkersCustomizer.class));
+			WorkerClassAutoConfigurationTests.this.servlet.withPropertyValues("server.worker-class=thread")
+				.run((context) -> assertThat(context).hasSingleBean(JettyWorkersCustomizer.class));
 			WorkerClassAutoConfigurationTests.this.servlet.withClassLoader(new FilteredClassLoader("org.eclipse.jetty"))
+				.withPropertyValues("server.worker-class=thread")
 				.run((context) -> {
 					assertThat(context).hasSingleBean(TomcatWorkersCustomizer.class);
 					assertThat(context).doesNotHaveBean(JettyWorkersCustomizer.class);
@@ -465,12 +486,39 @@ class WorkerClassAutoConfigurationTests {
 				.run((context) -> {
 					assertThat(context).hasFailed();
 					assertThat(context.getStartupFailure()).rootCause()
-						.isInstanceOf(InvalidWorkerSettingException.class)
-						.hasMessageContaining("webflux");
+						.isInstanceOf(MissingWebStackException.class);
+					FailureAnalysis analysis = analyze(context.getStartupFailure());
+					assertThat(analysis.getDescription()).contains("server.worker-class=tornado")
+						.contains("spring.main.web-application-type=servlet");
+					assertThat(analysis.getAction()).contains("sync, thread or virtual");
+				});
+		}
+
+		@Test
+		void reactiveWithoutWebFluxFailsStartUpNamingTheStarterToAdd() {
+			WorkerClassAutoConfigurationTests.this.servlet.withPropertyValues("server.worker-class=reactive")
+				.withClassLoader(new FilteredClassLoader("org.springframework.web.reactive"))
+				.run((context) -> {
+					assertThat(context).hasFailed();
 					FailureAnalysis analysis = analyze(context.getStartupFailure());
 					assertThat(analysis.getDescription()).contains("server.worker-class=reactive")
-						.contains("sync, thread, virtual")
-						.containsIgnoringCase("spring-boot-starter-webflux");
+						.contains("Spring WebFlux is not on the class path");
+					assertThat(analysis.getAction()).contains("spring-boot-starter-webflux")
+						.contains("sync, thread or virtual");
+				});
+		}
+
+		@Test
+		void aServletClassWithoutSpringMvcFailsStartUpNamingTheStarterToAdd() {
+			WorkerClassAutoConfigurationTests.this.reactive.withPropertyValues("server.worker-class=async")
+				.withClassLoader(new FilteredClassLoader("org.springframework.web.servlet"))
+				.run((context) -> {
+					assertThat(context).hasFailed();
+					FailureAnalysis analysis = analyze(context.getStartupFailure());
+					assertThat(analysis.getDescription()).contains("server.worker-class=async")
+						.contains("Spring MVC is not on the class path");
+					assertThat(analysis.getAction()).contains("spring-boot-starter-web")
+						.contains("server.worker-class=reactive");
 				});
 		}
 
@@ -480,10 +528,10 @@ class WorkerClassAutoConfigurationTests {
 				.run((context) -> {
 					assertThat(context).hasFailed();
 					assertThat(context.getStartupFailure()).rootCause()
-						.isInstanceOf(InvalidWorkerSettingException.class);
+						.isInstanceOf(MissingWebStackException.class);
 					FailureAnalysis analysis = analyze(context.getStartupFailure());
 					assertThat(analysis.getDescription()).contains("server.worker-class=virtual")
-						.contains("spring-boot-starter-web");
+						.contains("spring.main.web-application-type=reactive");
 				});
 		}
 
@@ -754,8 +802,16 @@ class WorkerClassAutoConfigurationTests {
 	}
 
 	static FailureAnalysis analyze(Throwable failure) {
-		List<FailureAnalyzer> analyzers = List.of(new WorkerPropertyBindFailureAnalyzer(),
-				new WorkerSettingFailureAnalyzer());
+		// The starter's analyzers as spring.factories registers them, so a missing registration fails too.
+		// Boot's own analyzers need constructor arguments; they are skipped, not failed on.
+		List<FailureAnalyzer> analyzers = SpringFactoriesLoader
+			.forDefaultResourceLocation(WorkerClassAutoConfigurationTests.class.getClassLoader())
+			.load(FailureAnalyzer.class, SpringFactoriesLoader.FailureHandler.handleMessage((message, ex) -> {
+			}))
+			.stream()
+			.filter((analyzer) -> analyzer.getClass().getPackageName().startsWith("dev.workerclass"))
+			.toList();
+		assertThat(analyzers).hasSize(3);
 		for (FailureAnalyzer analyzer : analyzers) {
 			FailureAnalysis analysis = analyzer.analyze(failure);
 			if (analysis != null) {

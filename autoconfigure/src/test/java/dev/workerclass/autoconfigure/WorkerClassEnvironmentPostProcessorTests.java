@@ -181,6 +181,66 @@ class WorkerClassEnvironmentPostProcessorTests {
 			.isEqualTo(WebApplicationType.NONE);
 	}
 
+	@Test
+	void aTestSliceKeepsTheWebTypeItAskedFor() {
+		MockEnvironment environment = new MockEnvironment().withProperty("server.worker-class", "reactive");
+		SpringApplication application = new SpringApplication();
+		application.setMainApplicationClass(MvcSlice.class);
+		this.postProcessor.postProcessEnvironment(environment, application);
+		assertThat(environment.getProperty(WEB_APPLICATION_TYPE)).isNull();
+		assertThat(environment.getProperty(WorkerClassEnvironmentPostProcessor.MOCK_WEB_TEST)).isEqualTo("true");
+	}
+
+	@Test
+	void aMockSpringBootTestKeepsTheWebTypeItAskedFor() {
+		assertThat(WorkerClassEnvironmentPostProcessor.isMockWebTest(MockTest.class)).isTrue();
+		assertThat(WorkerClassEnvironmentPostProcessor.isMockWebTest(DefaultTest.class)).isTrue();
+		assertThat(WorkerClassEnvironmentPostProcessor.isMockWebTest(FluxSlice.class)).isTrue();
+	}
+
+	@Test
+	void aSpringBootTestOnARealServerRunsTheClass() {
+		assertThat(WorkerClassEnvironmentPostProcessor.isMockWebTest(RandomPortTest.class)).isFalse();
+		MockEnvironment environment = new MockEnvironment().withProperty("server.worker-class", "reactive");
+		SpringApplication application = new SpringApplication();
+		application.setMainApplicationClass(RandomPortTest.class);
+		this.postProcessor.postProcessEnvironment(environment, application);
+		assertThat(environment.getProperty(WEB_APPLICATION_TYPE)).isEqualTo("reactive");
+	}
+
+	@Test
+	void anApplicationsMainClassIsNoTest() {
+		assertThat(WorkerClassEnvironmentPostProcessor.isMockWebTest(EmptyConfiguration.class)).isFalse();
+		assertThat(WorkerClassEnvironmentPostProcessor.isMockWebTest(null)).isFalse();
+	}
+
+	@org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest
+	static class MvcSlice {
+
+	}
+
+	@org.springframework.boot.webflux.test.autoconfigure.WebFluxTest
+	static class FluxSlice {
+
+	}
+
+	@org.springframework.boot.test.context.SpringBootTest(
+			webEnvironment = org.springframework.boot.test.context.SpringBootTest.WebEnvironment.MOCK)
+	static class MockTest {
+
+	}
+
+	@org.springframework.boot.test.context.SpringBootTest
+	static class DefaultTest {
+
+	}
+
+	@org.springframework.boot.test.context.SpringBootTest(
+			webEnvironment = org.springframework.boot.test.context.SpringBootTest.WebEnvironment.RANDOM_PORT)
+	static class RandomPortTest {
+
+	}
+
 	private WebApplicationType webApplicationTypeOf(String... args) {
 		// The post-processor is registered in spring.factories: a real SpringApplication applies it.
 		SpringApplication application = new SpringApplication(EmptyConfiguration.class);

@@ -103,17 +103,28 @@ class ServletWorkerClassesIT {
 	}
 
 	@Test
-	void withVirtualThreadsEnabledAndNoClassTheClassIsVirtual() {
-		try (RunningServer server = RunningServer.start("spring.threads.virtual.enabled=true")) {
-			assertThat(server.get("/thread").body()).startsWith("workerclass-virtual-").endsWith(" virtual");
+	void withVirtualThreadsEnabledAndNoClassBootsVirtualThreadsServeAndAreReportedAsVirtual() {
+		try (RunningServer server = RunningServer.start("spring.threads.virtual.enabled=true",
+				"management.endpoints.web.exposure.include=workers")) {
+			String thread = server.get("/thread").body();
+			assertThat(thread).endsWith(" virtual").doesNotStartWith("workerclass-");
+			assertThat(server.get("/actuator/workers").body()).contains("\"workerClass\":\"virtual\"")
+				.contains("\"completed\":1");
 		}
 	}
 
 	@Test
-	void theDefaultClassIsThreadWithBootsTwoHundredThreads(CapturedOutput output) {
-		try (RunningServer server = RunningServer.start()) {
-			assertThat(server.get("/thread").body()).startsWith("workerclass-thread-");
-			assertThat(output).contains("Using worker class thread (workers=1, threads=200, capacity=200) on Tomcat");
+	void withoutAClassTomcatsOwnThreadsServeWithNoDeadlineAsInPlainBoot(CapturedOutput output) {
+		try (RunningServer server = RunningServer.start("server.timeout=500ms",
+				"management.endpoints.web.exposure.include=workers")) {
+			assertThat(server.get("/thread").body()).startsWith("http-nio-").endsWith(" platform");
+			// server.timeout needs a class: a request past it is not cut, as plain Boot has no deadline.
+			assertThat(server.get("/interruptible?ms=1200").statusCode()).isEqualTo(200);
+			assertThat(server.get("/actuator/workers").body()).contains("\"workerClass\":\"thread\"")
+				.contains("\"capacity\":200")
+				.contains("\"completed\":2");
+			assertThat(output).contains("No server.worker-class set: Tomcat serves as in plain Spring Boot")
+				.contains("server.timeout=500ms apply only to a worker class the starter runs");
 		}
 	}
 
