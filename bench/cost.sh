@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# What the starter costs per request, against plain Spring Boot with the same model and the
+# same jars: server CPU microseconds per request at a fixed offered rate below saturation
+# (bench/lib/cost.py: server pinned to CPU 0, hey to CPU 1, JIT compiler threads left out,
+# sides alternating, medians with min-max).
+#
+#   bench/cost.sh [rounds]        default 3 rounds; about 3 minutes per comparison
+#
+# "plain" is the same jar with the starter's auto-configuration excluded, so both sides load the
+# same classes and differ only in what the starter does per request. Comparisons:
+#   todos-virtual   demo /todos at 2,000 req/s: plain virtual threads, virtual, virtual without diagnostics
+#   todos-default   demo /todos at 2,000 req/s, no class set: plain Boot defaults vs the starter observing
+#   owners-virtual  the real-app fixture's /owners page at 150 req/s: plain virtual threads vs virtual
+# Writes bench/results/cost/<comparison>.json and prints one line per comparison.
+# Environment: BENCH_SKIP_BUILD=1 reuses the jars already copied to bench/results/cost/jars.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${1:-3}
+OUT=bench/results/cost
+JARS=$OUT/jars
+mkdir -p "$JARS"
+for t in wrk hey taskset; do
+  command -v "$t" >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk hey util-linux; break; }
+done
+if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+  ./mvnw -q -B -ntp clean package -DskipTests -pl demo-app,real-app -am
+  # Copies: a rebuild while a measurement runs must not change the jar under it.
+  cp demo-app/target/workerclass-demo-app-*.jar "$JARS/demo.jar"
+  cp real-app/target/workerclass-real-app-*.jar "$JARS/real-app.jar"
+fi
+PLAIN="--spring.autoconfigure.exclude=dev.workerclass.autoconfigure.WorkerClassAutoConfiguration,dev.workerclass.actuate.WorkersEndpointAutoConfiguration"
+DEMO="--enable-native-access=ALL-UNNAMED -jar $JARS/demo.jar"
+REAL="-jar $JARS/real-app.jar"
+COST="python3 bench/lib/cost.py --rounds $ROUNDS"
+
+$COST --rate 2000 --conns 50 --out "$OUT/todos-virtual.json" /todos \
+  "plain-virtual: $DEMO $PLAIN --spring.threads.virtual.enabled=true" \
+  "virtual: $DEMO --server.worker-class=virtual" \
+  "virtual-no-diagnostics: $DEMO --server.worker-class=virtual --server.diagnostics.enabled=false"
+
+# No configuration file: the demo's application.yml names a class, and "no class" is the case here.
+$COST --rate 2000 --conns 50 --out "$OUT/todos-default.json" /todos \
+  "plain-default: $DEMO $PLAIN --spring.config.name=none" \
+  "no-class: $DEMO --spring.config.name=none"
+
+$COST --rate 150 --conns 10 --out "$OUT/owners-virtual.json" /owners \
+  "plain-virtual: $REAL $PLAIN --spring.threads.virtual.enabled=true" \
+  "virtual: $REAL --server.worker-class=virtual"
