@@ -12,10 +12,10 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Keeps Reactor Netty's management context, and drops the servlet containers' reactive ones,
- * when the application is reactive. The starter leaves Tomcat (or Jetty) on the class path beside
- * Reactor Netty so that one app can switch classes; each of them offers a reactive child context
- * for {@code management.server.port} under the same bean name, and Spring Boot refuses to start
- * with both. The management server then runs on Reactor Netty, whatever engine serves the app.
+ * when the application is reactive. An app with both web stacks (one that switches between all
+ * four classes, as the demo does) has Tomcat (or Jetty) on the class path beside Reactor Netty;
+ * each offers a reactive child context for {@code management.server.port} under the same bean
+ * name, and Spring Boot refuses to start with both. The management server then runs on Reactor Netty, whatever engine serves the app.
  */
 public class ReactiveManagementContextFilter implements AutoConfigurationImportFilter, EnvironmentAware,
 		BeanClassLoaderAware {
