@@ -1,7 +1,12 @@
 package dev.workerclass.webflux;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.Principal;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -436,6 +441,30 @@ class WebFluxHandlerCheckTests {
 	void aParameterTheApplicationsOwnResolverTakesIsAccepted() {
 		this.runner.withUserConfiguration(ServletRequestResolverConfiguration.class, ServletRequestController.class)
 			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	/**
+	 * A WebFlux-only application has no servlet API and may have no Spring MVC: the check names
+	 * their types as strings and never links one (a class reference would read {@code jakarta/servlet/...}).
+	 */
+	@ParameterizedTest
+	@ValueSource(classes = { WebFluxHandlerCheck.class, IncompatibleHandler.class,
+			IncompatibleHandlersException.class })
+	void theCheckLinksNoServletClass(Class<?> type) throws IOException {
+		List<String> classFiles = new ArrayList<>();
+		classFiles.add(type.getSimpleName());
+		Arrays.stream(type.getDeclaredClasses()).forEach((nested) -> classFiles.add(type.getSimpleName() + "$" + nested.getSimpleName()));
+		classFiles.add(type.getSimpleName() + "$1");
+		for (String name : classFiles) {
+			try (InputStream in = type.getResourceAsStream(name + ".class")) {
+				if (in == null) {
+					continue;
+				}
+				String bytes = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+				assertThat(bytes).as(name).doesNotContain("jakarta/servlet", "org/springframework/web/servlet",
+						"org/springframework/web/multipart", "org/springframework/web/context/request");
+			}
+		}
 	}
 
 	@Test
