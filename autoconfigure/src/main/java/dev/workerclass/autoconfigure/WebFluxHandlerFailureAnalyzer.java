@@ -30,7 +30,7 @@ class WebFluxHandlerFailureAnalyzer extends AbstractFailureAnalyzer<Incompatible
 				+ " which serves the Spring MVC and Servlet API types above unchanged.");
 		String action = "Either set server.worker-class to sync, thread or virtual (with spring-boot-starter-web on"
 				+ " the class path), or rewrite the methods above with WebFlux types: Model instead of ModelMap,"
-				+ " Rendering or a view name String instead of ModelAndView, a \"redirect:...\" view name (or"
+				+ " a view name String with a Model parameter (or Rendering) instead of ModelAndView, a \"redirect:...\" view name (or"
 				+ " Rendering.redirectTo(...)) instead of RedirectAttributes, ServerWebExchange and WebSession instead"
 				+ " of the servlet request, response and session, @RequestPart FilePart instead of MultipartFile, and"
 				+ " Mono or Flux instead of DeferredResult, Callable, SseEmitter and StreamingResponseBody.";

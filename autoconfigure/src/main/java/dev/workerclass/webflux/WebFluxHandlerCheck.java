@@ -86,9 +86,9 @@ public final class WebFluxHandlerCheck implements SmartInitializingSingleton {
 			Map.entry("MultipartRequest", "take @RequestPart FilePart (Flux<FilePart> for several)"),
 			Map.entry("Part", "take @RequestPart FilePart (Flux<FilePart> for several)"),
 			Map.entry("WebRequest", "take ServerWebExchange"),
-			Map.entry("ModelAndView", "return Rendering (Rendering.view(name).modelAttribute(...).build()), or a"
-					+ " view name String with a Model parameter"),
-			Map.entry("View", "return Rendering or a view name String"),
+			Map.entry("ModelAndView", "return a view name String and take a Model parameter (this also runs on"
+					+ " Spring MVC), or return Rendering"),
+			Map.entry("View", "return a view name String (this also runs on Spring MVC), or Rendering"),
 			Map.entry("SseEmitter", "return Flux<ServerSentEvent<T>>"),
 			Map.entry("ResponseBodyEmitter", "return Flux<T>"),
 			Map.entry("StreamingResponseBody", "return Flux<DataBuffer> or Flux<T>"),

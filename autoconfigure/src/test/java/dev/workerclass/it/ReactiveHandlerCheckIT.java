@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,7 +40,7 @@ class ReactiveHandlerCheckIT {
 	@Test
 	void theSameAppStartsUnderAServletClass() {
 		try (RunningServer server = RunningServer.start(ServletOnlyHandlersApp.class, "server.worker-class=thread")) {
-			assertThat(server.webServer()).isInstanceOf(TomcatWebServer.class);
+			assertThat(server.context()).isInstanceOf(ServletWebServerApplicationContext.class);
 		}
 	}
 
