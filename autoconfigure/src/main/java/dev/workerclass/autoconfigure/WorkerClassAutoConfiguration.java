@@ -14,6 +14,7 @@ import dev.workerclass.servlet.WorkersServletFilter;
 import dev.workerclass.tomcat.TomcatWorkersCustomizer;
 import dev.workerclass.undertow.UndertowReactiveWebServerFactory;
 import dev.workerclass.webflux.BlockingOffloadConfigurer;
+import dev.workerclass.webflux.WebFluxHandlerCheck;
 import dev.workerclass.webflux.WorkersWebFilter;
 import dev.workerclass.workers.ControlPlane;
 import dev.workerclass.workers.ObservedWorkers;
@@ -291,6 +292,13 @@ public final class WorkerClassAutoConfiguration {
 		@Bean
 		BlockingOffloadConfigurer blockingOffloadConfigurer(OffloadWorkers offload) {
 			return new BlockingOffloadConfigurer(offload);
+		}
+
+		/** Fails start-up on controller methods only the servlet classes can run (ModelAndView, HttpServletRequest...). */
+		@Bean
+		@ConditionalOnMissingBean
+		WebFluxHandlerCheck webFluxHandlerCheck(ListableBeanFactory beans) {
+			return new WebFluxHandlerCheck(beans);
 		}
 
 		/** The watchdog over an engine's event loops, or none when diagnostics are off. */

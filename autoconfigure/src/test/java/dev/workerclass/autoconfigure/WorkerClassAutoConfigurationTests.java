@@ -811,7 +811,7 @@ class WorkerClassAutoConfigurationTests {
 			.stream()
 			.filter((analyzer) -> analyzer.getClass().getPackageName().startsWith("dev.workerclass"))
 			.toList();
-		assertThat(analyzers).hasSize(3);
+		assertThat(analyzers).hasSize(4);
 		for (FailureAnalyzer analyzer : analyzers) {
 			FailureAnalysis analysis = analyzer.analyze(failure);
 			if (analysis != null) {
