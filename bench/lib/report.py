@@ -156,6 +156,59 @@ def pct(a, b):
     return 100.0 * (a - b) / b if a is not None and b else None
 
 
+COST_TARGETS = {
+    # comparison: [(side, over side, at most, what)]
+    "todos-virtual": [("virtual", "plain-virtual", 1.00, "`/todos` under `virtual` vs plain Boot on virtual threads"),
+                      ("virtual", "virtual-no-diagnostics", 1.02, "diagnostics on vs off under `virtual`")],
+    "todos-default": [("no-class", "plain-default", 1.03, "no class set vs plain Boot on its defaults")],
+    "owners-virtual": [("virtual", "plain-virtual", 1.03, "the real app's `/owners` page under `virtual` vs plain Boot on virtual threads")],
+}
+
+
+def cost_section(w):
+    """Server CPU per request at a fixed rate (bench/cost.sh), the figure that holds on this machine."""
+    w("## Cost per request against plain Spring Boot\n")
+    files = {os.path.basename(p)[:-5]: json.load(open(p)) for p in sorted(glob.glob(os.path.join(RES, "cost", "*.json")))}
+    if not files:
+        w("**Not run**: no results under `bench/results/cost/` (`bench/cost.sh`).\n")
+        return
+    w("`bench/cost.sh` (method in `bench/lib/cost.py`): each server is started fresh, pinned to CPU 0 with "
+      "`taskset`, warmed up with wrk, then offered a fixed rate with `hey -q` pinned to CPU 1. Its cost is the "
+      "CPU time of its threads over the measured window, JIT compiler threads left out "
+      "(`/proc/PID/task/*/schedstat`), divided by the requests answered. Sides alternate within each round; "
+      "cells are the median of the rounds with the min–max. \"plain\" is the same jar with the starter's "
+      "auto-configuration excluded (`--spring.autoconfigure.exclude=...WorkerClassAutoConfiguration,"
+      "...WorkersEndpointAutoConfiguration`), so both sides load the same classes and the same actuator.\n")
+    rows, verdicts, plot = [], [], []
+    for name in ["todos-virtual", "todos-default", "owners-virtual"] + sorted(set(files) - set(COST_TARGETS)):
+        r = files.get(name)
+        if not r:
+            continue
+        for side, x in r["sides"].items():
+            rows.append(["%s (%s, %d req/s, %d rounds, %s)" % (name, r["path"], r["rate"], r["rounds"], r["date"]),
+                         side, "%.1f (%.1f–%.1f)" % (x["cpu_us"], x["cpu_min"], x["cpu_max"]), str(x["rps"]),
+                         str(x["errors"]), "`java %s`" % x["args"].replace(os.path.join(ROOT, ""), "")])
+            plot.append(("%s\\n%s" % (name, side), x["cpu_us"], x["cpu_min"], x["cpu_max"]))
+        for side, over, limit, what in COST_TARGETS.get(name, []):
+            if side in r["sides"] and over in r["sides"]:
+                ratio = r["sides"][side]["cpu_us"] / r["sides"][over]["cpu_us"]
+                verdicts.append([what, "≤ %.2f×" % limit, "%.3f×" % ratio, "met" if ratio <= limit else "missed"])
+    w(table(["comparison", "side", "CPU µs per request, median (min–max)", "req/s", "errors", "command"], rows))
+    if verdicts:
+        w("")
+        w(table(["target", "at most", "measured (medians)", "verdict"], verdicts))
+    dat = os.path.join(PLOTDATA, "cost.dat")
+    open(dat, "w").write("".join('"%s" %s %s %s\n' % p for p in plot))
+    png = os.path.join(IMG, "bench-cost.png")
+    if gnuplot('set terminal pngcairo size 1100,450 font ",9"; set output "%s"; set style fill solid 0.6; '
+               'set boxwidth 0.6; set ylabel "server CPU µs per request (median, min-max)"; set yrange [0:*]; '
+               'set xtics rotate by -30; unset key; '
+               'plot "%s" using 0:2:xtic(1) with boxes, "" using 0:2:3:4 with yerrorbars lc rgb "black" pt 0'
+               % (png, dat)):
+        w("\n![server CPU per request](img/bench-cost.png)\n")
+    w("")
+
+
 def main():
     os.makedirs(IMG, exist_ok=True)
     os.makedirs(PLOTDATA, exist_ok=True)
@@ -193,6 +246,7 @@ def main():
       "server and (at times) another engineer's builds share them. `loadavg_before` in each JSON shows "
       "what else was running. Requests/s here are a property of server + load tool on 2 cores, not of "
       "the server alone; each JSON also has the server's and the load tool's CPU seconds.\n")
+    cost_section(w)
     if machine:
         m = machine[1]
         w("## Machine\n")
