@@ -14,6 +14,7 @@ import dev.workerclass.servlet.WorkersServletFilter;
 import dev.workerclass.tomcat.TomcatWorkersCustomizer;
 import dev.workerclass.undertow.UndertowReactiveWebServerFactory;
 import dev.workerclass.webflux.BlockingOffloadConfigurer;
+import dev.workerclass.webflux.ObservingWebFilter;
 import dev.workerclass.webflux.WebFluxHandlerCheck;
 import dev.workerclass.webflux.WorkersWebFilter;
 import dev.workerclass.workers.ControlPlane;
@@ -31,11 +32,13 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
@@ -46,6 +49,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.context.reactive.ReactiveWebApplicationContext;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
@@ -84,7 +88,7 @@ public final class WorkerClassAutoConfiguration {
 		int cores = Runtime.getRuntime().availableProcessors();
 		// Validated whether or not a class is set: a bad value is an error either way.
 		WorkerSettings settings = properties.toSettings(cores, defaultClass);
-		if (properties.getWorkerClass() == null && !reactiveContext) {
+		if (observes(properties, reactiveContext)) {
 			List<String> unused = properties.managedSettingsGiven();
 			if (!unused.isEmpty()) {
 				logger.warn(String.join(", ", unused) + " apply only to a worker class the starter runs, and are"
@@ -107,6 +111,14 @@ public final class WorkerClassAutoConfiguration {
 		return settings;
 	}
 
+	/**
+	 * Whether the starter only observes: no class is named (and, in a reactive app, no engine,
+	 * which only a class the starter runs can honour).
+	 */
+	static boolean observes(WorkerClassProperties properties, boolean reactiveContext) {
+		return properties.getWorkerClass() == null && (!reactiveContext || properties.getEngine() == null);
+	}
+
 	private static WorkerClass defaultClass(boolean reactiveContext, Environment environment) {
 		if (reactiveContext) {
 			return WorkerClass.REACTIVE;
@@ -116,15 +128,18 @@ public final class WorkerClassAutoConfiguration {
 	}
 
 	/**
-	 * The model a plain Boot servlet app runs, with its nominal sizes: the container's maximum
+	 * The model a plain Boot app runs, with its nominal sizes: the servlet container's maximum
 	 * threads ({@code server.tomcat.threads.max} or {@code server.jetty.threads.max}, 200 by
-	 * default), and no deadline.
+	 * default) or Reactor Netty's event loops, and no deadline.
 	 */
 	private static WorkerSettings observedSettings(WorkerClass model, Environment environment, int cores) {
 		Integer maxThreads = environment.getProperty("server.tomcat.threads.max", Integer.class,
 				environment.getProperty("server.jetty.threads.max", Integer.class));
 		Integer threads = (model == WorkerClass.THREAD) ? maxThreads : null;
-		return WorkerSettings.resolve(model.canonicalName(), 1, threads, null, null, null, null, null, null,
+		// Reactor Netty's own event loops: reactor.netty.ioWorkerCount, or the cores and at least 4.
+		int workers = (model == WorkerClass.REACTIVE) ? Integer.getInteger("reactor.netty.ioWorkerCount",
+				Math.max(cores, 4)) : 1;
+		return WorkerSettings.resolve(model.canonicalName(), workers, threads, null, null, null, null, null, null,
 				Duration.ZERO, environment.getProperty("server.offload-threads", Integer.class), cores);
 	}
 
@@ -266,8 +281,48 @@ public final class WorkerClassAutoConfiguration {
 
 	}
 
+	/**
+	 * A reactive app with neither a class nor an engine named: WebFlux serves on its own, as in
+	 * plain Spring Boot (its server, its event loops, blocking-style handlers on the loop), and the
+	 * starter only counts. {@code @Blocking} methods still run on the offload pool, unless Spring
+	 * Boot already runs blocking handlers on virtual threads ({@code spring.threads.virtual.enabled}).
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnWebApplication(type = Type.REACTIVE)
+	@Conditional(NeitherClassNorEngineNamed.class)
+	static class ObservedReactiveConfiguration {
+
+		@Bean(destroyMethod = "close")
+		@Primary
+		@ConditionalOnMissingBean(value = Workers.class, ignored = OffloadWorkers.class)
+		ObservedWorkers workers(WorkerSettings settings) {
+			return new ObservedWorkers(settings, "no server.worker-class is set, so WebFlux's own event loops"
+					+ " serve, as in plain Spring Boot");
+		}
+
+		@Bean
+		ObservingWebFilter observingWebFilter(ObservedWorkers workers, ControlPlane controlPlane) {
+			return new ObservingWebFilter(workers, controlPlane);
+		}
+
+		@Bean
+		@ConditionalOnProperty(name = "spring.threads.virtual.enabled", havingValue = "false", matchIfMissing = true)
+		BlockingOffloadConfigurer blockingOffloadConfigurer(OffloadWorkers offload) {
+			return new BlockingOffloadConfigurer(offload, true);
+		}
+
+		/** Nothing to watch: the loops are Reactor's, not the starter's. */
+		@Bean
+		@ConditionalOnMissingBean
+		WorkersDiagnostics workersDiagnostics() {
+			return new WorkersDiagnostics(null, null);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = Type.REACTIVE)
+	@Conditional(ClassOrEngineNamed.class)
 	static class ReactiveWorkersConfiguration {
 
 		@Bean(destroyMethod = "close")
@@ -384,6 +439,44 @@ public final class WorkerClassAutoConfiguration {
 			}
 
 		}
+	}
+
+	/** {@code server.worker-class} or {@code server.engine} is set: the starter runs the reactive class. */
+	static final class ClassOrEngineNamed extends AnyNestedCondition {
+
+		ClassOrEngineNamed() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnProperty("server.worker-class")
+		static final class WorkerClassNamed {
+
+		}
+
+		@ConditionalOnProperty("server.engine")
+		static final class EngineNamed {
+
+		}
+
+	}
+
+	/** Neither is set: the starter only observes. */
+	static final class NeitherClassNorEngineNamed extends NoneNestedConditions {
+
+		NeitherClassNorEngineNamed() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnProperty("server.worker-class")
+		static final class WorkerClassNamed {
+
+		}
+
+		@ConditionalOnProperty("server.engine")
+		static final class EngineNamed {
+
+		}
+
 	}
 
 }

@@ -25,8 +25,19 @@ public class BlockingOffloadConfigurer implements WebFluxConfigurer, Ordered {
 
 	private final ReactiveAdapterRegistry adapters = ReactiveAdapterRegistry.getSharedInstance();
 
+	private final boolean onlyMarked;
+
 	public BlockingOffloadConfigurer(OffloadWorkers offload) {
+		this(offload, false);
+	}
+
+	/**
+	 * @param onlyMarked offload {@link Blocking} methods only, leaving every other method where plain
+	 * WebFlux runs it (the event loop): the behaviour when no worker class is set
+	 */
+	public BlockingOffloadConfigurer(OffloadWorkers offload, boolean onlyMarked) {
 		this.offload = offload;
+		this.onlyMarked = onlyMarked;
 	}
 
 	@Override
@@ -39,6 +50,9 @@ public class BlockingOffloadConfigurer implements WebFluxConfigurer, Ordered {
 		if (method.hasMethodAnnotation(Blocking.class)
 				|| AnnotatedElementUtils.hasAnnotation(method.getBeanType(), Blocking.class)) {
 			return true;
+		}
+		if (this.onlyMarked) {
+			return false;
 		}
 		// WebFlux's own rule: a return type it cannot adapt means the method blocks to produce it.
 		return this.adapters.getAdapter(method.getReturnType().getParameterType()) == null

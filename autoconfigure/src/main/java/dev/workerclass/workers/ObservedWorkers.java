@@ -1,6 +1,7 @@
 package dev.workerclass.workers;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -41,6 +42,21 @@ public final class ObservedWorkers extends Workers {
 			this.completed.increment();
 		}
 		return Outcome.SERVED;
+	}
+
+	/**
+	 * Counts a request that the engine runs on its own, asynchronously (an event loop): call the
+	 * returned action once when it ends, however it ends.
+	 */
+	public Runnable begin() {
+		this.busy.incrementAndGet();
+		AtomicBoolean ended = new AtomicBoolean();
+		return () -> {
+			if (ended.compareAndSet(false, true)) {
+				this.busy.decrementAndGet();
+				this.completed.increment();
+			}
+		};
 	}
 
 	@Override

@@ -93,13 +93,14 @@ class WorkersEndpointAutoConfigurationTests {
 
 	@Test
 	void theEndpointWorksOnTheReactiveWorkersToo() {
-		this.reactive.withPropertyValues("management.endpoints.web.exposure.include=workers").run((context) -> {
-			assertThat(context).hasSingleBean(WorkersEndpoint.class);
-			assertThat(context.getBean(Workers.class)).isInstanceOf(ReactiveWorkers.class);
-			assertThat(context.getBean(WorkersEndpoint.class).workers()).containsEntry("workerClass", "reactive")
-				.containsKey("offload");
-			assertThat(context).hasSingleBean(WorkersMeterBinder.class);
-		});
+		this.reactive.withPropertyValues("server.worker-class=reactive", "management.endpoints.web.exposure.include=workers")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(WorkersEndpoint.class);
+				assertThat(context.getBean(Workers.class)).isInstanceOf(ReactiveWorkers.class);
+				assertThat(context.getBean(WorkersEndpoint.class).workers()).containsEntry("workerClass", "reactive")
+					.containsKey("offload");
+				assertThat(context).hasSingleBean(WorkersMeterBinder.class);
+			});
 	}
 
 	@Test

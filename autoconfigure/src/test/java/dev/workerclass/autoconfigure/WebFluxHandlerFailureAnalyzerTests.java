@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WebFluxHandlerFailureAnalyzerTests {
 
 	private final ReactiveWebApplicationContextRunner reactive = new ReactiveWebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(WorkerClassAutoConfiguration.class, WebFluxAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(WorkerClassAutoConfiguration.class, WebFluxAutoConfiguration.class))
+		.withPropertyValues("server.worker-class=reactive");
 
 	@Controller
 	static class MvcController {

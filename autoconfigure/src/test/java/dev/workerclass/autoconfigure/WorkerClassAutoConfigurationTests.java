@@ -11,6 +11,7 @@ import dev.workerclass.servlet.WorkersServletFilter;
 import dev.workerclass.tomcat.TomcatWorkersCustomizer;
 import dev.workerclass.undertow.UndertowReactiveWebServerFactory;
 import dev.workerclass.webflux.BlockingOffloadConfigurer;
+import dev.workerclass.webflux.ObservingWebFilter;
 import dev.workerclass.webflux.WorkersWebFilter;
 import dev.workerclass.workers.ControlPlane;
 import dev.workerclass.workers.InvalidWorkerSettingException;
@@ -44,6 +45,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.web.method.HandlerMethod;
 import org.springframework.core.Ordered;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -560,8 +562,40 @@ class WorkerClassAutoConfigurationTests {
 		this.reactive.withPropertyValues("spring.threads.virtual.enabled=true").run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context.getBean(WorkerSettings.class).workerClass()).isEqualTo(WorkerClass.REACTIVE);
-			assertThat(context).getBean(Workers.class).isExactlyInstanceOf(ReactiveWorkers.class);
+			assertThat(context).getBean(Workers.class).isExactlyInstanceOf(ObservedWorkers.class);
+			// Boot runs blocking handlers on virtual threads then; the starter leaves that alone.
+			assertThat(context).doesNotHaveBean(BlockingOffloadConfigurer.class);
 		});
+	}
+
+	@Test
+	void aReactiveApplicationWithoutAClassRunsAsPlainWebFluxAndIsOnlyObserved() {
+		this.reactive.run((context) -> {
+			assertThat(context).getBean(Workers.class).isExactlyInstanceOf(ObservedWorkers.class);
+			assertThat(context.getBean(Workers.class).snapshot().workers()).isEqualTo(Math.max(CORES, 4));
+			assertThat(context.getBean(WorkerSettings.class).hasTimeout()).isFalse();
+			// Reactor Netty's own server and loops, no admission filter, @Blocking still offloaded.
+			assertThat(context).doesNotHaveBean(NettyWorkersCustomizer.class);
+			assertThat(context).doesNotHaveBean(NettyReactiveWebServerFactory.class);
+			assertThat(context).doesNotHaveBean(WorkersWebFilter.class);
+			assertThat(context).hasSingleBean(ObservingWebFilter.class);
+			assertThat(context.getBean(BlockingOffloadConfigurer.class).runsOffTheLoop(
+					new HandlerMethod(new PlainValueHandler(), PlainValueHandler.class.getMethod("plain")))).isFalse();
+		});
+	}
+
+	@Test
+	void aReactiveApplicationWithAnEngineButNoClassRunsTheReactiveClass() {
+		this.reactive.withPropertyValues("server.engine=netty")
+			.run((context) -> assertThat(context).getBean(Workers.class).isExactlyInstanceOf(ReactiveWorkers.class));
+	}
+
+	static class PlainValueHandler {
+
+		public String plain() {
+			return "plain";
+		}
+
 	}
 
 	@Nested
@@ -728,11 +762,12 @@ class WorkerClassAutoConfigurationTests {
 
 		@Test
 		void aReactiveApplicationGetsTheWorkersWebFilterFirstInTheChain() {
-			WorkerClassAutoConfigurationTests.this.reactive.run((context) -> {
-				assertThat(context).hasSingleBean(WorkersWebFilter.class);
-				assertThat(context.getBean(WorkersWebFilter.class).getOrder()).isEqualTo(Ordered.HIGHEST_PRECEDENCE);
-				assertThat(context).doesNotHaveBean(FilterRegistrationBean.class);
-			});
+			WorkerClassAutoConfigurationTests.this.reactive.withPropertyValues("server.worker-class=reactive")
+				.run((context) -> {
+					assertThat(context).hasSingleBean(WorkersWebFilter.class);
+					assertThat(context.getBean(WorkersWebFilter.class).getOrder()).isEqualTo(Ordered.HIGHEST_PRECEDENCE);
+					assertThat(context).doesNotHaveBean(FilterRegistrationBean.class);
+				});
 		}
 
 	}
