@@ -46,7 +46,8 @@ public class BlockingOffloadConfigurer implements WebFluxConfigurer, Ordered {
 		configurer.setControllerMethodPredicate(this::runsOffTheLoop);
 	}
 
-	boolean runsOffTheLoop(HandlerMethod method) {
+	/** Whether {@code method} runs on the offload pool rather than the event loop. */
+	public boolean runsOffTheLoop(HandlerMethod method) {
 		if (method.hasMethodAnnotation(Blocking.class)
 				|| AnnotatedElementUtils.hasAnnotation(method.getBeanType(), Blocking.class)) {
 			return true;
