@@ -229,10 +229,11 @@ public final class WorkerClassAutoConfiguration {
 			WorkerClassProperties.Diagnostics diagnostics = properties.getDiagnostics();
 			diagnostics.validate();
 			if (!diagnostics.isEnabled() || settings.workerClass() != WorkerClass.VIRTUAL) {
-				return new WorkersDiagnostics(null, null);
+				return WorkersDiagnostics.none();
 			}
-			return new WorkersDiagnostics(new VirtualThreadDiagnostics(diagnostics.getCarrierLagThreshold(),
-					VirtualThreadDiagnostics.DEFAULT_PROBE_INTERVAL, new FindingLog(WorkersDiagnostics::logNew)), null);
+			return WorkersDiagnostics.virtualThreads(() -> new VirtualThreadDiagnostics(
+					diagnostics.getCarrierLagThreshold(), VirtualThreadDiagnostics.DEFAULT_PROBE_INTERVAL,
+					new FindingLog(WorkersDiagnostics::logNew)));
 		}
 
 		@Bean
@@ -315,7 +316,7 @@ public final class WorkerClassAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		WorkersDiagnostics workersDiagnostics() {
-			return new WorkersDiagnostics(null, null);
+			return WorkersDiagnostics.none();
 		}
 
 	}
@@ -362,10 +363,11 @@ public final class WorkerClassAutoConfiguration {
 			WorkerClassProperties.Diagnostics diagnostics = properties.getDiagnostics();
 			diagnostics.validate();
 			if (!diagnostics.isEnabled()) {
-				return new WorkersDiagnostics(null, null);
+				return WorkersDiagnostics.none();
 			}
-			return new WorkersDiagnostics(null, new EventLoopDiagnostics(loops, diagnostics.getBlockedLoopThreshold(),
-					EventLoopDiagnostics.DEFAULT_PROBE_INTERVAL, new FindingLog(WorkersDiagnostics::logNew)));
+			return WorkersDiagnostics.eventLoops(() -> new EventLoopDiagnostics(loops,
+					diagnostics.getBlockedLoopThreshold(), EventLoopDiagnostics.DEFAULT_PROBE_INTERVAL,
+					new FindingLog(WorkersDiagnostics::logNew)));
 		}
 
 		/**

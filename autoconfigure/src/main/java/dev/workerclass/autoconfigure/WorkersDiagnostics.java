@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import dev.workerclass.diagnostics.EventLoopDiagnostics;
 import dev.workerclass.diagnostics.EventLoopReport;
@@ -25,15 +26,41 @@ public class WorkersDiagnostics implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(WorkersDiagnostics.class);
 
-	private final VirtualThreadDiagnostics virtualThreads;
+	private final Supplier<VirtualThreadDiagnostics> newVirtualThreads;
 
-	private final EventLoopDiagnostics eventLoops;
+	private final Supplier<EventLoopDiagnostics> newEventLoops;
+
+	// Made anew at each start: a stopped context (the test framework's context cache stops one
+	// that another test class displaced, and restarts it later) starts watching again.
+	private volatile VirtualThreadDiagnostics virtualThreads;
+
+	private volatile EventLoopDiagnostics eventLoops;
 
 	private volatile boolean running;
 
-	WorkersDiagnostics(VirtualThreadDiagnostics virtualThreads, EventLoopDiagnostics eventLoops) {
-		this.virtualThreads = virtualThreads;
-		this.eventLoops = eventLoops;
+	private boolean stopped;
+
+	private WorkersDiagnostics(Supplier<VirtualThreadDiagnostics> newVirtualThreads,
+			Supplier<EventLoopDiagnostics> newEventLoops) {
+		this.newVirtualThreads = newVirtualThreads;
+		this.newEventLoops = newEventLoops;
+		this.virtualThreads = (newVirtualThreads != null) ? newVirtualThreads.get() : null;
+		this.eventLoops = (newEventLoops != null) ? newEventLoops.get() : null;
+	}
+
+	/** Nothing to watch (the platform-thread classes, diagnostics off, or engines the starter does not run). */
+	static WorkersDiagnostics none() {
+		return new WorkersDiagnostics(null, null);
+	}
+
+	/** Blocked carriers under {@code virtual}; {@code diagnostics} makes a new watcher for each start. */
+	static WorkersDiagnostics virtualThreads(Supplier<VirtualThreadDiagnostics> diagnostics) {
+		return new WorkersDiagnostics(diagnostics, null);
+	}
+
+	/** Blocked event loops under {@code reactive}; {@code diagnostics} makes a new watcher for each start. */
+	static WorkersDiagnostics eventLoops(Supplier<EventLoopDiagnostics> diagnostics) {
+		return new WorkersDiagnostics(null, diagnostics);
 	}
 
 	/** Logs a problem the first time it is seen, with the frames that name its cause. */
@@ -54,7 +81,16 @@ public class WorkersDiagnostics implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
+	public synchronized void start() {
+		if (this.running) {
+			return;
+		}
+		if (this.stopped) {
+			// A stop closed the watchers for good; a restart gets new ones.
+			this.virtualThreads = (this.newVirtualThreads != null) ? this.newVirtualThreads.get() : null;
+			this.eventLoops = (this.newEventLoops != null) ? this.newEventLoops.get() : null;
+			this.stopped = false;
+		}
 		if (this.virtualThreads != null) {
 			this.virtualThreads.start();
 			this.virtualThreads.jfrProblem()
@@ -67,13 +103,14 @@ public class WorkersDiagnostics implements SmartLifecycle {
 	}
 
 	@Override
-	public void stop() {
+	public synchronized void stop() {
 		if (this.virtualThreads != null) {
 			this.virtualThreads.close();
 		}
 		if (this.eventLoops != null) {
 			this.eventLoops.close();
 		}
+		this.stopped = true;
 		this.running = false;
 	}
 

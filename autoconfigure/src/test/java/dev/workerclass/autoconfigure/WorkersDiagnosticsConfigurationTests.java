@@ -27,6 +27,21 @@ class WorkersDiagnosticsConfigurationTests {
 		});
 	}
 
+	@Test
+	void aStoppedContextWatchesAgainOnceRestarted() {
+		// The test framework's context cache stops a context another test class displaced, then
+		// starts it again when a later class reuses it.
+		this.servlet.withPropertyValues("server.worker-class=virtual").run((context) -> {
+			WorkersDiagnostics diagnostics = context.getBean(WorkersDiagnostics.class);
+			assertThat(diagnostics.isRunning()).isTrue();
+			context.stop();
+			assertThat(diagnostics.isRunning()).isFalse();
+			context.start();
+			assertThat(diagnostics.isRunning()).isTrue();
+			assertThat(diagnostics.describe()).containsKey("carrierStarvation");
+		});
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "sync", "thread" })
 	void platformThreadClassesWatchNothing(String workerClass) {
