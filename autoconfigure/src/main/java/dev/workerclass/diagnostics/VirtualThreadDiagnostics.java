@@ -36,9 +36,12 @@ import jdk.jfr.consumer.RecordingStream;
  * costs nothing until a virtual thread parks pinned past {@value #PINNED_THRESHOLD_MILLIS} ms.
  * Native-method sampling walks the stack of every thread in native code every
  * {@value #NATIVE_SAMPLE_MILLIS} ms and has the stream parse each sample, a cost per second that a
- * server under steady load paid for nothing; so it is switched on only when a probe is late, and
- * off again once no probe has been late for {@link #SAMPLING_LINGER}. A blocking native call long
- * enough to matter is still sampled: it keeps the carriers starved after the probe notices.
+ * server under steady load paid for nothing; so it is switched on only while a probe is seen
+ * waiting past the threshold, and off again {@link #SAMPLING_LINGER} after that was last seen (and
+ * once the episodes seen are explained). A blocking native call long enough to matter is still
+ * sampled: it keeps the carriers starved after the probe notices. A probe that merely ran late
+ * does not start sampling: the stall it measured is over, so samples taken from then on could not
+ * explain it.
  * <p>
  * A pin is announced (logged at WARN) only when the same stack pins again: a virtual thread pinned
  * once while a class initializes during warm-up is counted and listed, not reported.
@@ -72,8 +75,12 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 	/** How often JFR samples a thread in native code, while it samples. */
 	static final Duration NATIVE_SAMPLE_PERIOD = Duration.ofMillis(NATIVE_SAMPLE_MILLIS);
 
-	/** How long native-method sampling stays on after the last late probe. */
-	static final Duration SAMPLING_LINGER = Duration.ofSeconds(30);
+	/**
+	 * How long native-method sampling stays on after the probe was last seen starved: long enough
+	 * to catch a short stall that recurs, short enough that a stall during warm-up (JIT compilers
+	 * competing for the CPU, say) is not paid for through the steady load after it.
+	 */
+	static final Duration SAMPLING_LINGER = Duration.ofSeconds(5);
 
 	/** Occurrences of one pinned stack that make it a finding worth a WARN. */
 	static final int PIN_RECURS = 2;
@@ -264,8 +271,8 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 		}
 	}
 
-	/** A late probe: sample native methods from now on, until the lag has been gone a while. */
-	private void lagSeen(long now) {
+	/** A probe starved now: sample native methods from now on, until that has been over a while. */
+	private void starvedNow(long now) {
 		this.samplingUntilNanos = now + SAMPLING_LINGER.toNanos();
 		if (!this.sampling) {
 			setSampling(true);
@@ -292,7 +299,6 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 			this.maxLagNanos = lag;
 		}
 		if (lag > this.lagThresholdNanos) {
-			lagSeen(now);
 			Instant submitted = instantOf(submitNanos, now);
 			Episode current = this.episode;
 			if (current == null) {
@@ -317,7 +323,7 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 		}
 		// Starved now: count it at once, so that carriers stuck for good are reported too.
 		this.lastLagNanos = waited;
-		lagSeen(now);
+		starvedNow(now);
 		Episode current = this.episode;
 		if (current == null) {
 			current = new Episode(instantOf(submitNanos, now));

@@ -193,6 +193,10 @@ class VirtualThreadDiagnosticsTests {
 				spinner.join();
 			}
 		}
+		// And it stops once the lag has been gone a while and the episode is explained.
+		await().atMost(VirtualThreadDiagnostics.SAMPLING_LINGER.plusSeconds(10))
+			.until(() -> !samplesNativeMethods(own) && !this.diagnostics.nativeSampling());
+		assertThat(this.diagnostics.snapshot().starvationEvents()).isPositive();
 	}
 
 	@Test
