@@ -203,7 +203,7 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 		this.prober.start();
 	}
 
-	/** Whether JFR samples native methods now: only from a late probe until the lag has been gone a while. */
+	/** Whether JFR samples native methods now: only while the probe is seen starved, and a few seconds after. */
 	public boolean nativeSampling() {
 		return this.sampling;
 	}
