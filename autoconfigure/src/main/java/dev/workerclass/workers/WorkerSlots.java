@@ -52,8 +52,10 @@ public final class WorkerSlots {
 	 * request ends; or a {@linkplain Ticket#isRejected() rejected} one, whose {@code onGranted} never runs
 	 */
 	public Ticket acquire(Consumer<Ticket> onGranted) {
-		Ticket ticket = take(new Ticket(onGranted, null));
-		if (ticket.state == Ticket.GRANTED) {
+		Ticket ticket = new Ticket(onGranted, null);
+		// Decided under the lock: once queued, the ticket may be granted by another thread at any
+		// moment, and that thread then runs the callback.
+		if (take(ticket)) {
 			onGranted.accept(ticket);
 		}
 		return ticket;
@@ -66,15 +68,19 @@ public final class WorkerSlots {
 	 * @return the ticket, granted, waiting or rejected
 	 */
 	public Ticket acquire() {
-		return take(new Ticket(null, Thread.currentThread()));
+		Ticket ticket = new Ticket(null, Thread.currentThread());
+		take(ticket);
+		return ticket;
 	}
 
-	private Ticket take(Ticket ticket) {
+	/** Grants, queues or rejects a new ticket; whether it was granted at once. */
+	private boolean take(Ticket ticket) {
 		this.lock.lock();
 		try {
 			if (this.busy < this.limit && this.waiting.isEmpty()) {
 				this.busy++;
 				ticket.state = Ticket.GRANTED;
+				return true;
 			}
 			else if (this.waiting.size() < this.maxQueued) {
 				this.waiting.addLast(ticket);
@@ -83,11 +89,11 @@ public final class WorkerSlots {
 				ticket.state = Ticket.REJECTED;
 				this.rejected.increment();
 			}
+			return false;
 		}
 		finally {
 			this.lock.unlock();
 		}
-		return ticket;
 	}
 
 	/** Changes the number of slots. Waiting requests that now fit are admitted before this returns. */
