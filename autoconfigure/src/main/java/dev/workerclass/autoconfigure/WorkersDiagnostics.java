@@ -20,7 +20,8 @@ import org.springframework.context.SmartLifecycle;
  * The diagnostics that fit the worker class, started and stopped with the application: blocked
  * carriers under {@code virtual}, blocked event loops under {@code reactive}, nothing for the
  * platform-thread classes (a blocked platform thread blocks only itself). Each new problem is
- * logged once at WARN with its stack; the endpoint and meters read {@link #describe()} and the counts.
+ * logged once at WARN with its stack (a pin once it recurs); the endpoint and meters read
+ * {@link #describe()} and the counts.
  */
 public class WorkersDiagnostics implements SmartLifecycle {
 
@@ -63,7 +64,10 @@ public class WorkersDiagnostics implements SmartLifecycle {
 		return new WorkersDiagnostics(null, diagnostics);
 	}
 
-	/** Logs a problem the first time it is seen, with the frames that name its cause. */
+	/**
+	 * Logs a problem once, when it is first worth reporting (a pin: when its stack pins again),
+	 * with the frames that name its cause.
+	 */
 	static void logNew(Finding finding) {
 		StringBuilder message = new StringBuilder(finding.summary());
 		for (String frame : finding.stack()) {

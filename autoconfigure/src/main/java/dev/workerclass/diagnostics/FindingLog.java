@@ -39,8 +39,9 @@ public final class FindingLog {
 	private final Map<String, Long> totals = new HashMap<>();
 
 	/**
-	 * @param onNew called once per new key (and once when a kind first overflows), outside any
-	 * lock, on the thread that recorded it; the Spring glue logs from it at WARN
+	 * @param onNew called once per key when it is first worth announcing (see
+	 * {@link #record(String, String, List, Duration, int)}), and once when a kind first overflows,
+	 * outside any lock, on the thread that recorded it; the Spring glue logs from it at WARN
 	 */
 	public FindingLog(Consumer<Finding> onNew) {
 		this(onNew, DEFAULT_MAX_KEYS, Clock.systemUTC());
@@ -60,7 +61,7 @@ public final class FindingLog {
 	}
 
 	/**
-	 * Counts one occurrence.
+	 * Counts one occurrence, announcing its (kind, stack) the first time it is seen.
 	 * @param kind the kind, one of the constants of {@link Finding}
 	 * @param summary one line; the summary of the longest occurrence is the one kept
 	 * @param stack top frames, innermost first (cut to {@link Finding#MAX_FRAMES})
@@ -69,21 +70,30 @@ public final class FindingLog {
 	 * log it once (false for a stack counted in the "other" finding)
 	 */
 	public boolean record(String kind, String summary, List<String> stack, Duration duration) {
+		return record(kind, summary, stack, duration, 1);
+	}
+
+	/**
+	 * Counts one occurrence, announcing its (kind, stack) once it has been seen {@code announceAt}
+	 * times: for a problem that matters only when it recurs (a virtual thread pinned once while a
+	 * class initializes is warm-up, not a bug). Until then it is counted and listed, not announced.
+	 * @param announceAt occurrences of this (kind, stack) that make it worth announcing, at least 1
+	 * @return true when this (kind, stack) was not seen before and is now kept
+	 */
+	public boolean record(String kind, String summary, List<String> stack, Duration duration, int announceAt) {
 		Key key = new Key(kind, trim(stack));
 		Instant now = this.clock.instant();
-		Finding created;
-		boolean kept;
+		Finding announced = null;
+		boolean kept = false;
 		synchronized (this) {
 			this.totals.merge(kind, 1L, Long::sum);
 			Entry entry = this.entries.get(key);
 			if (entry != null) {
 				entry.occurred(summary, duration, now);
-				return false;
 			}
-			if (this.entries.size() < this.maxKeys) {
+			else if (this.entries.size() < this.maxKeys) {
 				entry = new Entry(key.kind(), key.stack(), summary, duration, now);
 				this.entries.put(key, entry);
-				created = entry.toFinding();
 				kept = true;
 			}
 			else {
@@ -92,15 +102,22 @@ public final class FindingLog {
 					other.occurred(other.summary, duration, now);
 					return false;
 				}
+				// The overflow bucket is announced at once: it says that stacks are being dropped.
 				other = new Entry(kind, List.of(),
 						"other " + kind + " findings: more than " + this.maxKeys + " distinct stacks, not kept",
 						duration, now);
+				other.announced = true;
 				this.overflow.put(kind, other);
-				created = other.toFinding();
-				kept = false;
+				announced = other.toFinding();
+			}
+			if (entry != null && !entry.announced && entry.count >= announceAt) {
+				entry.announced = true;
+				announced = entry.toFinding();
 			}
 		}
-		notifyNew(created);
+		if (announced != null) {
+			notifyNew(announced);
+		}
 		return kept;
 	}
 
@@ -192,6 +209,9 @@ public final class FindingLog {
 		private Instant lastSeen;
 
 		private Duration longest;
+
+		/** Whether {@code onNew} has been called for it. */
+		private boolean announced;
 
 		private Entry(String kind, List<String> stack, String summary, Duration duration, Instant now) {
 			this.kind = kind;

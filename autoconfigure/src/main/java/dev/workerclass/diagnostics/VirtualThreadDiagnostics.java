@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedStackTrace;
@@ -31,13 +32,27 @@ import jdk.jfr.consumer.RecordingStream;
  * {@code jdk.NativeMethodSample} stacks of virtual threads taken during it (application JNI
  * methods and FFM downcalls only: the JDK's own native methods are short or compensated).
  * <p>
+ * What runs all the time is cheap: the probe, and a JFR stream with only the pinned event, which
+ * costs nothing until a virtual thread parks pinned past {@value #PINNED_THRESHOLD_MILLIS} ms.
+ * Native-method sampling walks the stack of every thread in native code every
+ * {@value #NATIVE_SAMPLE_MILLIS} ms and has the stream parse each sample, a cost per second that a
+ * server under steady load paid for nothing; so it is switched on only while a probe is seen
+ * waiting past the threshold, and off again {@link #SAMPLING_LINGER} after that was last seen (and
+ * once the episodes seen are explained). A blocking native call long enough to matter is still
+ * sampled: it keeps the carriers starved after the probe notices. A probe that merely ran late
+ * does not start sampling: the stall it measured is over, so samples taken from then on could not
+ * explain it.
+ * <p>
+ * A pin is announced (logged at WARN) only when the same stack pins again: a virtual thread pinned
+ * once while a class initializes during warm-up is counted and listed, not reported.
+ * <p>
  * JFR streams with a delay (it flushes about once a second), so a starvation episode is
  * explained only after two flushes have passed since it ended: by then every sample taken
  * during it has been delivered.
  * <p>
  * Threads: one daemon platform thread ({@code workerclass-vthread-probe}) that probes and
- * attributes, the JFR stream's thread, and one short virtual thread per probe. {@link #close()}
- * stops both platform threads.
+ * attributes, the JFR stream's thread, and one long-lived virtual thread that the probe wakes.
+ * {@link #close()} stops them.
  */
 public final class VirtualThreadDiagnostics implements AutoCloseable {
 
@@ -50,11 +65,25 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 	/** Name of the probing platform thread. */
 	public static final String PROBE_THREAD_NAME = "workerclass-vthread-probe";
 
-	/** Pinned parks shorter than this are not reported. */
-	static final Duration PINNED_THRESHOLD = Duration.ofMillis(20);
+	static final long PINNED_THRESHOLD_MILLIS = 20;
 
-	/** How often JFR samples a thread in native code. */
-	static final Duration NATIVE_SAMPLE_PERIOD = Duration.ofMillis(20);
+	/** Pinned parks shorter than this are not reported. */
+	static final Duration PINNED_THRESHOLD = Duration.ofMillis(PINNED_THRESHOLD_MILLIS);
+
+	static final long NATIVE_SAMPLE_MILLIS = 20;
+
+	/** How often JFR samples a thread in native code, while it samples. */
+	static final Duration NATIVE_SAMPLE_PERIOD = Duration.ofMillis(NATIVE_SAMPLE_MILLIS);
+
+	/**
+	 * How long native-method sampling stays on after the probe was last seen starved: long enough
+	 * to catch a short stall that recurs, short enough that a stall during warm-up (JIT compilers
+	 * competing for the CPU, say) is not paid for through the steady load after it.
+	 */
+	static final Duration SAMPLING_LINGER = Duration.ofSeconds(5);
+
+	/** Occurrences of one pinned stack that make it a finding worth a WARN. */
+	static final int PIN_RECURS = 2;
 
 	private static final Set<String> KINDS = Set.of(Finding.PINNED, Finding.NATIVE_CALL,
 			Finding.CARRIER_STARVATION);
@@ -107,13 +136,21 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 
 	// Probe thread only.
 
-	private Probe outstanding;
+	/** Whether a probe is in flight: the probe virtual thread was woken and has not run yet. */
+	private boolean outstanding;
+
+	private long outstandingSubmitNanos;
+
+	/** Until when native-method sampling stays on ({@link System#nanoTime()}); meaningful while sampling. */
+	private long samplingUntilNanos;
+
+	private volatile boolean sampling;
 
 	private Episode episode;
 
 	private final List<Episode> settling = new ArrayList<>();
 
-	private final Thread.Builder probeBuilder = Thread.ofVirtual().name("workerclass-lag-probe");
+	private final Probe probe = new Probe();
 
 	// Lifecycle, guarded by this.
 
@@ -161,8 +198,14 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 			this.jfrProblem = "JFR streaming is not available (" + ex + "); pinning is not reported and "
 					+ "carrier starvation is not explained";
 		}
+		this.probe.start();
 		this.prober = new Ticker(PROBE_THREAD_NAME, this.probeIntervalNanos, this::tick);
 		this.prober.start();
+	}
+
+	/** Whether JFR samples native methods now: only while the probe is seen starved, and a few seconds after. */
+	public boolean nativeSampling() {
+		return this.sampling;
 	}
 
 	/** Why JFR is not used, when it could not be started; empty when it runs (or before start). */
@@ -201,44 +244,69 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 		if (probeThread != null) {
 			probeThread.stop();
 		}
+		this.probe.stop();
 	}
 
 	/** One probe round: finish or watch the probe in flight, start the next, explain episodes. */
 	private void tick(long now) {
-		Probe probe = this.outstanding;
-		if (probe != null) {
-			long ran = probe.ranNanos;
-			if (ran != 0) {
-				this.outstanding = null;
-				probeRan(probe, ran - probe.submitNanos, now);
+		if (this.outstanding) {
+			long submitted = this.outstandingSubmitNanos;
+			if (this.probe.hasRun()) {
+				this.outstanding = false;
+				probeRan(submitted, this.probe.ranNanos - submitted, now);
 			}
 			else {
-				probeWaiting(probe, now - probe.submitNanos, now);
+				probeWaiting(submitted, now - submitted, now);
 			}
 		}
-		if (this.outstanding == null && !this.closed) {
+		if (!this.outstanding && !this.closed) {
 			// One probe at a time: while carriers are stuck, probes would only pile up behind them.
-			probe = new Probe(Instant.now(), System.nanoTime());
-			this.probeBuilder.unstarted(probe).start();
-			this.outstanding = probe;
+			this.outstandingSubmitNanos = System.nanoTime();
+			this.outstanding = true;
+			this.probe.wake();
 		}
 		settle(now);
+		if (this.sampling && this.episode == null && this.settling.isEmpty() && now - this.samplingUntilNanos > 0) {
+			setSampling(false);
+		}
 	}
 
-	private void probeRan(Probe probe, long lag, long now) {
+	/** A probe starved now: sample native methods from now on, until that has been over a while. */
+	private void starvedNow(long now) {
+		this.samplingUntilNanos = now + SAMPLING_LINGER.toNanos();
+		if (!this.sampling) {
+			setSampling(true);
+		}
+	}
+
+	private void setSampling(boolean on) {
+		JfrFeed jfr = this.feed;
+		if (jfr != null && !this.closed) {
+			jfr.sampleNativeMethods(on);
+			this.sampling = on;
+		}
+	}
+
+	/** The wall-clock time of a {@link System#nanoTime()} reading taken {@code now - nanos} ago. */
+	private static Instant instantOf(long nanos, long now) {
+		return Instant.now().minusNanos(now - nanos);
+	}
+
+	private void probeRan(long submitNanos, long lag, long now) {
 		this.probes++;
 		this.lastLagNanos = lag;
 		if (lag > this.maxLagNanos) {
 			this.maxLagNanos = lag;
 		}
 		if (lag > this.lagThresholdNanos) {
+			Instant submitted = instantOf(submitNanos, now);
 			Episode current = this.episode;
 			if (current == null) {
-				current = new Episode(probe.submitted);
+				current = new Episode(submitted);
 				this.starvationEvents++;
 			}
 			this.episode = null;
-			current.end = probe.submitted.plusNanos(lag);
+			current.end = submitted.plusNanos(lag);
 			current.lag = Duration.ofNanos(lag);
 			current.closedNanos = now;
 			current.flushesAtClose = this.flushes.get();
@@ -246,7 +314,7 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 		}
 	}
 
-	private void probeWaiting(Probe probe, long waited, long now) {
+	private void probeWaiting(long submitNanos, long waited, long now) {
 		if (waited > this.maxLagNanos) {
 			this.maxLagNanos = waited;
 		}
@@ -255,14 +323,15 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 		}
 		// Starved now: count it at once, so that carriers stuck for good are reported too.
 		this.lastLagNanos = waited;
+		starvedNow(now);
 		Episode current = this.episode;
 		if (current == null) {
-			current = new Episode(probe.submitted);
+			current = new Episode(instantOf(submitNanos, now));
 			this.episode = current;
 			this.starvationEvents++;
 		}
 		if (!current.explained && waited > INTERIM_NANOS) {
-			current.end = probe.submitted.plusNanos(waited);
+			current.end = current.start.plusNanos(waited);
 			current.lag = Duration.ofNanos(waited);
 			explain(current);
 		}
@@ -361,7 +430,8 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 		String site = Frames.culprit(frames);
 		String summary = "virtual thread parked while pinned, blocking its carrier " + Frames.duration(duration)
 				+ ((site != null) ? ", at " + site : "");
-		this.log.record(Finding.PINNED, summary, frames, duration);
+		// Announced when the same stack pins again: once is typically a class initializer in warm-up.
+		this.log.record(Finding.PINNED, summary, frames, duration, PIN_RECURS);
 	}
 
 	private void onNativeSample(RecordedEvent event) {
@@ -395,7 +465,8 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 			RecordingStream rs = new RecordingStream();
 			try {
 				rs.enable("jdk.VirtualThreadPinned").withThreshold(PINNED_THRESHOLD).withStackTrace();
-				rs.enable("jdk.NativeMethodSample").withPeriod(NATIVE_SAMPLE_PERIOD);
+				// Native-method sampling is off until a probe is late: see sampleNativeMethods.
+				rs.disable("jdk.NativeMethodSample");
 				// Episodes are matched by time, not by order: skip sorting each flush.
 				rs.setOrdered(false);
 				// Keep little on disk: events are consumed within seconds.
@@ -410,6 +481,16 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 				throw ex;
 			}
 			this.stream = rs;
+		}
+
+		/** Turns native-method sampling on or off in the running stream (JFR applies it at once). */
+		private void sampleNativeMethods(boolean on) {
+			if (on) {
+				this.stream.enable("jdk.NativeMethodSample").withPeriod(NATIVE_SAMPLE_PERIOD);
+			}
+			else {
+				this.stream.disable("jdk.NativeMethodSample");
+			}
 		}
 
 		private void close() {
@@ -436,23 +517,55 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 
 	}
 
-	/** A tiny task whose start time, compared with its submit time, is the scheduler lag. */
+	/**
+	 * The probe: one virtual thread that parks until woken and then notes when it ran; that time
+	 * against the waking time is the scheduler lag. Waking a parked virtual thread costs a
+	 * scheduler submit, less than creating, starting and ending a new thread for each probe.
+	 */
 	private static final class Probe implements Runnable {
 
-		private final Instant submitted;
+		private final Thread thread = Thread.ofVirtual().name("workerclass-lag-probe").unstarted(this);
 
-		private final long submitNanos;
+		/** Wakes asked for; written by the probing thread only. */
+		private volatile long requested;
+
+		/** The last wake the probe ran for, written after {@link #ranNanos}. */
+		private volatile long answered;
 
 		private volatile long ranNanos;
 
-		private Probe(Instant submitted, long submitNanos) {
-			this.submitted = submitted;
-			this.submitNanos = submitNanos;
+		private volatile boolean stopped;
+
+		private void start() {
+			this.thread.start();
+		}
+
+		/** Makes the probe runnable; it records the time it gets a carrier. */
+		private void wake() {
+			this.requested++;
+			LockSupport.unpark(this.thread);
+		}
+
+		/** Whether the probe ran since the last {@link #wake()}; {@link #ranNanos} is then when. */
+		private boolean hasRun() {
+			return this.answered == this.requested;
+		}
+
+		private void stop() {
+			this.stopped = true;
+			LockSupport.unpark(this.thread);
 		}
 
 		@Override
 		public void run() {
-			this.ranNanos = System.nanoTime();
+			while (!this.stopped) {
+				// A wake before this park leaves a permit, so no probe is lost between runs; a
+				// spurious return before a wake is asked for answers nothing new.
+				LockSupport.park(this);
+				long asked = this.requested;
+				this.ranNanos = System.nanoTime();
+				this.answered = asked;
+			}
 		}
 
 	}

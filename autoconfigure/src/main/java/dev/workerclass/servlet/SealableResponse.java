@@ -21,6 +21,13 @@ class SealableResponse extends HttpServletResponseWrapper {
 
 	private volatile boolean sealed;
 
+	// The wrappers handed out, made once: a handler may ask for its stream more than once.
+	private SealableOutputStream outputStream;
+
+	private PrintWriter writer;
+
+	private PrintWriter writerDelegate;
+
 	SealableResponse(HttpServletResponse response) {
 		super(response);
 	}
@@ -34,12 +41,26 @@ class SealableResponse extends HttpServletResponseWrapper {
 
 	@Override
 	public ServletOutputStream getOutputStream() throws IOException {
-		return new SealableOutputStream(super.getOutputStream());
+		ServletOutputStream delegate = super.getOutputStream();
+		SealableOutputStream stream = this.outputStream;
+		if (stream == null || stream.delegate != delegate) {
+			stream = new SealableOutputStream(delegate);
+			this.outputStream = stream;
+		}
+		return stream;
 	}
 
 	@Override
 	public PrintWriter getWriter() throws IOException {
-		return new PrintWriter(new SealableWriter(super.getWriter()));
+		// Asked of the container every time, for its checks (a stream already in use, say).
+		PrintWriter delegate = super.getWriter();
+		PrintWriter writer = this.writer;
+		if (writer == null || this.writerDelegate != delegate) {
+			writer = new PrintWriter(new SealableWriter(delegate));
+			this.writer = writer;
+			this.writerDelegate = delegate;
+		}
+		return writer;
 	}
 
 	@Override

@@ -10,10 +10,12 @@ import dev.workerclass.workers.Overload;
 import dev.workerclass.workers.Workers;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.filter.GenericFilterBean;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
@@ -25,8 +27,12 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * <p>
  * An async dispatch (the second half of a {@code Mono} or {@code DeferredResult} handler) only
  * writes a result that is ready, so it takes no slot.
+ * <p>
+ * A plain filter, not a {@code OncePerRequestFilter}: it is registered for the
+ * {@code REQUEST} dispatch only, so it runs once per request anyway, and the "already filtered"
+ * request attribute that class sets, builds the name of and removes on every request is pure cost.
  */
-public class WorkersServletFilter extends OncePerRequestFilter {
+public class WorkersServletFilter extends GenericFilterBean {
 
 	private final Workers workers;
 
@@ -45,7 +51,17 @@ public class WorkersServletFilter extends OncePerRequestFilter {
 	}
 
 	@Override
-	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+	public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		if (request instanceof HttpServletRequest http && response instanceof HttpServletResponse httpResponse) {
+			doFilter(http, httpResponse, chain);
+		}
+		else {
+			chain.doFilter(request, response);
+		}
+	}
+
+	private void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		String path = request.getRequestURI().substring(request.getContextPath().length());
 		if (this.controlPlane.matches(path)) {

@@ -30,6 +30,14 @@ public abstract class PlatformThreadWorkers extends Workers {
 
 	private final ThreadPoolExecutor pool;
 
+	/**
+	 * How long after the deadline {@link #execute} interrupts a task: its caller (an event loop)
+	 * keeps the same deadline and answers 503 at it, and that answer must go out before the
+	 * interrupted handler's failure can race it. (The alarm timer used to sweep every 10 ms, which
+	 * gave this margin by accident; it now rings on time.)
+	 */
+	static final long ANSWER_FIRST_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
 	PlatformThreadWorkers(WorkerSettings settings, String threadNamePrefix) {
 		super(settings, "workerclass-io-");
 		int capacity = settings.capacity();
@@ -100,9 +108,10 @@ public abstract class PlatformThreadWorkers extends Workers {
 	/**
 	 * Runs a task once a slot is free, without waiting for it: for callers that must not block
 	 * (an event loop handing a blocking-style handler to the offload pool). A task still running
-	 * after the timeout is interrupted and counted. A task submitted from one of this pool's own
-	 * threads runs at once on that thread: it is the next step of the request that already holds
-	 * the slot (WebFlux hands a handler's argument resolution and its invocation over separately).
+	 * after the timeout (and {@link #ANSWER_FIRST_NANOS}) is interrupted and counted. A task
+	 * submitted from one of this pool's own threads runs at once on that thread: it is the next
+	 * step of the request that already holds the slot (WebFlux hands a handler's argument
+	 * resolution and its invocation over separately).
 	 * @throws RejectedExecutionException if the line is full
 	 */
 	public void execute(Runnable task) {
@@ -112,7 +121,8 @@ public abstract class PlatformThreadWorkers extends Workers {
 		}
 		WorkerSlots.Ticket ticket = slots().acquire((granted) -> this.pool.execute(() -> {
 			WorkerSettings current = settings();
-			long deadline = current.hasTimeout() ? System.nanoTime() + current.timeout().toNanos() : NO_DEADLINE;
+			long deadline = current.hasTimeout()
+					? System.nanoTime() + current.timeout().toNanos() + ANSWER_FIRST_NANOS : NO_DEADLINE;
 			Alarm alarm = Alarm.interruptAt(Thread.currentThread(), deadline);
 			RUNNING_TASK.set(this);
 			try {

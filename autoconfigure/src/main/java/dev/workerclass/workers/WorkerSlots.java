@@ -3,8 +3,8 @@ package dev.workerclass.workers;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -52,30 +52,48 @@ public final class WorkerSlots {
 	 * request ends; or a {@linkplain Ticket#isRejected() rejected} one, whose {@code onGranted} never runs
 	 */
 	public Ticket acquire(Consumer<Ticket> onGranted) {
-		Ticket ticket = new Ticket(onGranted);
-		boolean granted;
+		Ticket ticket = new Ticket(onGranted, null);
+		// Decided under the lock: once queued, the ticket may be granted by another thread at any
+		// moment, and that thread then runs the callback.
+		if (take(ticket)) {
+			onGranted.accept(ticket);
+		}
+		return ticket;
+	}
+
+	/**
+	 * Asks for a slot for the calling thread, which then {@linkplain Ticket#await(long) waits} for
+	 * it if it is not {@linkplain Ticket#isGranted() granted} at once: the path of every servlet
+	 * request, so it allocates the ticket and nothing else (no future, no callback).
+	 * @return the ticket, granted, waiting or rejected
+	 */
+	public Ticket acquire() {
+		Ticket ticket = new Ticket(null, Thread.currentThread());
+		take(ticket);
+		return ticket;
+	}
+
+	/** Grants, queues or rejects a new ticket; whether it was granted at once. */
+	private boolean take(Ticket ticket) {
 		this.lock.lock();
 		try {
-			granted = this.busy < this.limit && this.waiting.isEmpty();
-			if (granted) {
+			if (this.busy < this.limit && this.waiting.isEmpty()) {
 				this.busy++;
-				ticket.state.set(Ticket.GRANTED);
+				ticket.state = Ticket.GRANTED;
+				return true;
 			}
 			else if (this.waiting.size() < this.maxQueued) {
 				this.waiting.addLast(ticket);
 			}
 			else {
-				ticket.state.set(Ticket.REJECTED);
+				ticket.state = Ticket.REJECTED;
 				this.rejected.increment();
 			}
+			return false;
 		}
 		finally {
 			this.lock.unlock();
 		}
-		if (granted) {
-			onGranted.accept(ticket);
-		}
-		return ticket;
 	}
 
 	/** Changes the number of slots. Waiting requests that now fit are admitted before this returns. */
@@ -156,25 +174,6 @@ public final class WorkerSlots {
 		return this.rejected.sum();
 	}
 
-	private void release(Ticket ticket, boolean wasGranted) {
-		List<Ticket> admitted;
-		this.lock.lock();
-		try {
-			if (wasGranted) {
-				this.busy--;
-				this.completed.increment();
-			}
-			else {
-				this.waiting.remove(ticket);
-			}
-			admitted = admitWaiting();
-		}
-		finally {
-			this.lock.unlock();
-		}
-		admitted.forEach(Ticket::granted);
-	}
-
 	// Called with the lock held; the callers run the grants once it is released.
 	private List<Ticket> admitWaiting() {
 		if (this.waiting.isEmpty() || this.busy >= this.limit) {
@@ -183,8 +182,10 @@ public final class WorkerSlots {
 		List<Ticket> admitted = new ArrayList<>();
 		while (this.busy < this.limit && !this.waiting.isEmpty()) {
 			Ticket next = this.waiting.pollFirst();
-			// A ticket that left the line between its release() and removal is skipped, not granted.
-			if (next.state.compareAndSet(Ticket.WAITING, Ticket.GRANTED)) {
+			// Every change of state happens under the lock, and a released ticket leaves the line with
+			// it; checked all the same, so that a ticket is never granted twice.
+			if (next.state == Ticket.WAITING) {
+				next.state = Ticket.GRANTED;
 				this.busy++;
 				admitted.add(next);
 			}
@@ -209,22 +210,56 @@ public final class WorkerSlots {
 
 		private static final int REJECTED = 3;
 
-		private final AtomicInteger state = new AtomicInteger(WAITING);
+		/** Written under the lock only; volatile for the reads outside it. */
+		private volatile int state = WAITING;
 
+		/** Run on a grant for a ticket taken with a callback; {@code null} for a waiting thread's ticket. */
 		private final Consumer<Ticket> onGranted;
 
-		private Ticket(Consumer<Ticket> onGranted) {
+		/** The thread that waits in {@link #await(long)}, unparked on a grant; {@code null} with a callback. */
+		private final Thread waiter;
+
+		private Ticket(Consumer<Ticket> onGranted, Thread waiter) {
 			this.onGranted = onGranted;
+			this.waiter = waiter;
 		}
 
 		/** Whether this ticket holds a slot now. */
 		public boolean isGranted() {
-			return this.state.get() == GRANTED;
+			return this.state == GRANTED;
 		}
 
 		/** Whether the line was full when this ticket asked: it never gets a slot and needs no release. */
 		public boolean isRejected() {
-			return this.state.get() == REJECTED;
+			return this.state == REJECTED;
+		}
+
+		/**
+		 * Waits, on the thread that took this ticket with {@link WorkerSlots#acquire()}, until it is
+		 * granted or {@code deadline} ({@link System#nanoTime()}; {@link Long#MAX_VALUE} for none)
+		 * passes. On {@code false} the ticket may still be granted a moment later: the caller
+		 * {@link #release() releases} it either way, which gives such a late slot back.
+		 * @return whether the slot is held
+		 * @throws InterruptedException if the thread was interrupted while waiting (the ticket then
+		 * still needs its release)
+		 */
+		public boolean await(long deadline) throws InterruptedException {
+			while (this.state == WAITING) {
+				if (Thread.interrupted()) {
+					throw new InterruptedException();
+				}
+				if (deadline == Long.MAX_VALUE) {
+					LockSupport.park(this);
+				}
+				else {
+					long left = deadline - System.nanoTime();
+					if (left <= 0) {
+						return false;
+					}
+					LockSupport.parkNanos(this, left);
+				}
+			}
+			return this.state == GRANTED;
 		}
 
 		/**
@@ -232,25 +267,37 @@ public final class WorkerSlots {
 		 * (its {@code onGranted} then never runs). Safe to call more than once; only the first counts.
 		 */
 		public void release() {
+			List<Ticket> admitted;
 			WorkerSlots.this.lock.lock();
-			int previous;
 			try {
-				// Under the lock, so a grant cannot slip in between reading and ending the state.
-				previous = this.state.get();
-				if (previous == WAITING || previous == GRANTED) {
-					this.state.set(DONE);
+				// One critical section: reading and ending the state, and giving back what it held.
+				int previous = this.state;
+				if (previous != WAITING && previous != GRANTED) {
+					return;
 				}
+				this.state = DONE;
+				if (previous == GRANTED) {
+					WorkerSlots.this.busy--;
+					WorkerSlots.this.completed.increment();
+				}
+				else {
+					WorkerSlots.this.waiting.remove(this);
+				}
+				admitted = admitWaiting();
 			}
 			finally {
 				WorkerSlots.this.lock.unlock();
 			}
-			if (previous == WAITING || previous == GRANTED) {
-				WorkerSlots.this.release(this, previous == GRANTED);
-			}
+			admitted.forEach(Ticket::granted);
 		}
 
 		private void granted() {
-			this.onGranted.accept(this);
+			if (this.onGranted != null) {
+				this.onGranted.accept(this);
+			}
+			else {
+				LockSupport.unpark(this.waiter);
+			}
 		}
 
 	}

@@ -3,13 +3,9 @@ package dev.workerclass.workers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -109,14 +105,14 @@ public abstract class Workers implements AutoCloseable {
 	public Outcome serve(Handler handler, Runnable atDeadline) throws Exception {
 		WorkerSettings current = this.settings;
 		long deadline = current.hasTimeout() ? System.nanoTime() + current.timeout().toNanos() : NO_DEADLINE;
-		CompletableFuture<Void> admitted = new CompletableFuture<>();
-		WorkerSlots.Ticket ticket = this.slots.acquire((granted) -> admitted.complete(null));
+		// A free slot is taken at once; otherwise this thread parks in line until granted or due.
+		WorkerSlots.Ticket ticket = this.slots.acquire();
 		if (ticket.isRejected()) {
 			return Outcome.REJECTED;
 		}
 		boolean inTime;
 		try {
-			inTime = awaitSlot(admitted, deadline);
+			inTime = ticket.isGranted() || ticket.await(deadline);
 		}
 		catch (InterruptedException ex) {
 			ticket.release();
@@ -138,28 +134,6 @@ public abstract class Workers implements AutoCloseable {
 	/** Counts a request given up at its deadline by an engine that keeps time itself (event loops). */
 	public void countTimeout() {
 		this.timedOut.increment();
-	}
-
-	private static boolean awaitSlot(CompletableFuture<Void> admitted, long deadline) throws InterruptedException {
-		if (admitted.isDone()) {
-			return true;
-		}
-		try {
-			if (deadline == NO_DEADLINE) {
-				admitted.get();
-			}
-			else {
-				admitted.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-			}
-			return true;
-		}
-		catch (TimeoutException ex) {
-			return false;
-		}
-		catch (ExecutionException ex) {
-			// Never completed exceptionally; only a grant completes it.
-			throw new IllegalStateException(ex.getCause());
-		}
 	}
 
 	/**

@@ -37,6 +37,21 @@ class FindingLogTests {
 	}
 
 	@Test
+	void aFindingThatMattersWhenItRecursIsAnnouncedOnItsSecondOccurrence() {
+		FindingLog log = new FindingLog(this.logged::add);
+		assertThat(log.record("pinned", "once", List.of("a.B.c(B.java:1)"), Duration.ofMillis(30), 2)).isTrue();
+		assertThat(this.logged).isEmpty();
+		assertThat(log.top(5)).singleElement().satisfies((finding) -> assertThat(finding.count()).isEqualTo(1));
+		assertThat(log.record("pinned", "twice", List.of("a.B.c(B.java:1)"), Duration.ofMillis(40), 2)).isFalse();
+		assertThat(log.record("pinned", "thrice", List.of("a.B.c(B.java:1)"), Duration.ofMillis(10), 2)).isFalse();
+		assertThat(this.logged).singleElement().satisfies((finding) -> {
+			assertThat(finding.count()).isEqualTo(2);
+			assertThat(finding.summary()).isEqualTo("twice");
+		});
+		assertThat(log.total("pinned")).isEqualTo(3);
+	}
+
+	@Test
 	void countsOccurrencesAndKeepsTheLongest() {
 		FindingLog log = new FindingLog(this.logged::add);
 		log.record("pinned", "30 ms", List.of("x"), Duration.ofMillis(30));

@@ -11,6 +11,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.Recording;
+import jdk.jfr.RecordingState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -118,7 +121,7 @@ class VirtualThreadDiagnosticsTests {
 	}
 
 	@Test
-	void reportsAVirtualThreadPinnedByAClassInitializer() throws Exception {
+	void countsAVirtualThreadPinnedOnceByAClassInitializerWithoutAWarning() throws Exception {
 		this.diagnostics.start();
 		awaitFirstProbe();
 		Thread.ofVirtual().start(SlowInit::touch).join();
@@ -127,6 +130,7 @@ class VirtualThreadDiagnosticsTests {
 			assertThat(report.pinnedEvents()).isEqualTo(1);
 			assertThat(report.top()).anySatisfy((finding) -> {
 				assertThat(finding.kind()).isEqualTo(Finding.PINNED);
+				assertThat(finding.count()).isEqualTo(1);
 				assertThat(finding.longest()).isGreaterThanOrEqualTo(Duration.ofMillis(250));
 				assertThat(finding.stack()).anySatisfy((frame) -> assertThat(frame).startsWith("java.lang.Thread.sleep"));
 				assertThat(finding.stack()).anySatisfy((frame) -> assertThat(frame)
@@ -134,7 +138,65 @@ class VirtualThreadDiagnosticsTests {
 				assertThat(finding.summary()).contains("pinned").contains("SlowInit.<clinit>");
 			});
 		});
-		assertThat(this.logged).extracting(Finding::kind).containsExactly(Finding.PINNED);
+		// Once is warm-up (a class initializing), not a problem to warn about.
+		assertThat(this.logged).isEmpty();
+	}
+
+	@Test
+	void warnsOfAPinThatRecurs() throws Exception {
+		this.diagnostics.start();
+		awaitFirstProbe();
+		// Two class initializers that pin at the same top frames: the same pin, seen twice.
+		Thread.ofVirtual().start(DeepInitA::touch).join();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.diagnostics.snapshot().pinnedEvents() == 1);
+		assertThat(this.logged).isEmpty();
+		Thread.ofVirtual().start(DeepInitB::touch).join();
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			assertThat(this.diagnostics.snapshot().pinnedEvents()).isEqualTo(2);
+			assertThat(this.logged).singleElement().satisfies((finding) -> {
+				assertThat(finding.kind()).isEqualTo(Finding.PINNED);
+				assertThat(finding.count()).isEqualTo(2);
+				assertThat(finding.stack()).anySatisfy(
+						(frame) -> assertThat(frame).contains("VirtualThreadDiagnosticsTests.sleepDeep("));
+			});
+		});
+	}
+
+	@Test
+	void samplesNativeMethodsOnlyWhileCarriersLag() throws Exception {
+		Set<Long> before = recordingIds();
+		this.diagnostics.start();
+		awaitFirstProbe();
+		// Its own recording: diagnostics of other tests' contexts may still be running in this JVM.
+		List<Recording> own = FlightRecorder.getFlightRecorder()
+			.getRecordings()
+			.stream()
+			.filter((recording) -> !before.contains(recording.getId()))
+			.toList();
+		assertThat(own).isNotEmpty();
+		// Steady and healthy: no native-method sampling, the costly part of the diagnostics.
+		Thread.sleep(500);
+		assertThat(this.diagnostics.jfrProblem()).isEmpty();
+		assertThat(samplesNativeMethods(own)).isFalse();
+		assertThat(this.diagnostics.nativeSampling()).isFalse();
+		// Every carrier busy: the probe is late, and sampling starts while the carriers are still held.
+		List<Thread> spinners = new ArrayList<>();
+		for (int i = 0; i < CARRIERS; i++) {
+			spinners.add(Thread.ofVirtual().start(() -> spin(Duration.ofMillis(1500))));
+		}
+		try {
+			await().atMost(Duration.ofSeconds(1)).until(() -> samplesNativeMethods(own));
+			assertThat(this.diagnostics.nativeSampling()).isTrue();
+		}
+		finally {
+			for (Thread spinner : spinners) {
+				spinner.join();
+			}
+		}
+		// And it stops once the lag has been gone a while and the episode is explained.
+		await().atMost(VirtualThreadDiagnostics.SAMPLING_LINGER.plusSeconds(10))
+			.until(() -> !samplesNativeMethods(own) && !this.diagnostics.nativeSampling());
+		assertThat(this.diagnostics.snapshot().starvationEvents()).isPositive();
 	}
 
 	@Test
@@ -151,6 +213,23 @@ class VirtualThreadDiagnosticsTests {
 			.untilAsserted(() -> assertThat(threadNames()).doesNotContain(VirtualThreadDiagnostics.PROBE_THREAD_NAME)
 				.noneSatisfy((name) -> assertThat(name).startsWith("JFR Event Stream")));
 		assertThat(this.diagnostics.snapshot().probes()).isPositive();
+	}
+
+	private static Set<Long> recordingIds() {
+		Set<Long> ids = new TreeSet<>();
+		FlightRecorder.getFlightRecorder().getRecordings().forEach((recording) -> ids.add(recording.getId()));
+		return ids;
+	}
+
+	/** Whether one of these JFR recordings runs with {@code jdk.NativeMethodSample} enabled. */
+	private static boolean samplesNativeMethods(List<Recording> recordings) {
+		for (Recording recording : recordings) {
+			if (recording.getState() == RecordingState.RUNNING
+					&& "true".equals(recording.getSettings().get("jdk.NativeMethodSample#enabled"))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private void awaitFirstProbe() {
@@ -217,6 +296,42 @@ class VirtualThreadDiagnosticsTests {
 			}
 		}
 		return names;
+	}
+
+	/** Parks {@code depth} frames down: deep enough that the finding's top frames are these alone. */
+	static void sleepDeep(int depth) {
+		if (depth > 0) {
+			sleepDeep(depth - 1);
+			return;
+		}
+		try {
+			TimeUnit.MILLISECONDS.sleep(100);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	static final class DeepInitA {
+
+		static {
+			sleepDeep(Finding.MAX_FRAMES);
+		}
+
+		static void touch() {
+		}
+
+	}
+
+	static final class DeepInitB {
+
+		static {
+			sleepDeep(Finding.MAX_FRAMES);
+		}
+
+		static void touch() {
+		}
+
 	}
 
 	/** A class whose initializer parks: a virtual thread initializing it stays pinned (still so on JDK 25). */

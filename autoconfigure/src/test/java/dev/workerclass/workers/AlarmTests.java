@@ -40,6 +40,36 @@ class AlarmTests {
 		first.join(5_000);
 	}
 
+	@Test
+	void anAlarmArmedWhileTheTimerSleepsTowardsALaterDeadlineRingsAtItsOwn() throws Exception {
+		Thread sleeper = Thread.ofPlatform().start(() -> {
+			try {
+				Thread.sleep(10_000);
+			}
+			catch (InterruptedException ex) {
+				// expected: the early alarm
+			}
+		});
+		long now = System.nanoTime();
+		// The timer plans for the later deadline first; the earlier alarm must wake it.
+		Alarm later = Alarm.interruptAt(Thread.currentThread(), now + TimeUnit.SECONDS.toNanos(20));
+		Alarm early = Alarm.interruptAt(sleeper, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
+		sleeper.join(5_000);
+		assertThat(sleeper.isAlive()).as("interrupted at its deadline").isFalse();
+		assertThat(early.rang()).isTrue();
+		assertThat(later.disarm()).isTrue();
+		assertThat(later.rang()).isFalse();
+	}
+
+	@Test
+	void aDisarmedAlarmNeverRings() throws Exception {
+		Alarm alarm = Alarm.interruptAt(Thread.currentThread(), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50));
+		assertThat(alarm.disarm()).isTrue();
+		Thread.sleep(200);
+		assertThat(alarm.rang()).isFalse();
+		assertThat(Thread.currentThread().isInterrupted()).isFalse();
+	}
+
 	private static void sleepUninterrupted(CountDownLatch latch) {
 		while (true) {
 			try {

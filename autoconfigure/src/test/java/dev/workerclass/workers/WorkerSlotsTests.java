@@ -341,6 +341,80 @@ class WorkerSlotsTests {
 		assertThat(slots.completed()).isEqualTo(1);
 	}
 
+	// A thread waiting for its own ticket
+
+	@Test
+	void aThreadsTicketIsGrantedAtOnceWhenASlotIsFree() throws Exception {
+		WorkerSlots slots = new WorkerSlots(1, UNBOUNDED);
+		WorkerSlots.Ticket ticket = slots.acquire();
+		assertThat(ticket.isGranted()).isTrue();
+		assertThat(ticket.await(Long.MAX_VALUE)).isTrue();
+		assertThat(slots.busy()).isEqualTo(1);
+		ticket.release();
+		ticket.release();
+		assertThat(slots.busy()).isZero();
+		assertThat(slots.completed()).isEqualTo(1);
+	}
+
+	@Test
+	void aWaitingThreadIsWokenByTheReleaseThatFreesItsSlot() throws Exception {
+		WorkerSlots slots = new WorkerSlots(1, UNBOUNDED);
+		WorkerSlots.Ticket holder = slots.acquire();
+		AtomicBoolean granted = new AtomicBoolean();
+		CountDownLatch waiting = new CountDownLatch(1);
+		Thread waiter = Thread.ofVirtual().start(() -> {
+			WorkerSlots.Ticket ticket = slots.acquire();
+			waiting.countDown();
+			try {
+				granted.set(ticket.await(Long.MAX_VALUE));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			finally {
+				ticket.release();
+			}
+		});
+		assertThat(waiting.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(slots.queued()).isEqualTo(1);
+		holder.release();
+		waiter.join(5_000);
+		assertThat(granted).isTrue();
+		assertThat(slots.busy()).isZero();
+		assertThat(slots.queued()).isZero();
+		assertThat(slots.completed()).isEqualTo(2);
+	}
+
+	@Test
+	void awaitGivesUpAtTheDeadlineAndTheReleaseLeavesTheLine() throws Exception {
+		WorkerSlots slots = new WorkerSlots(1, UNBOUNDED);
+		WorkerSlots.Ticket holder = slots.acquire();
+		WorkerSlots.Ticket late = slots.acquire();
+		assertThat(late.await(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50))).isFalse();
+		late.release();
+		assertThat(slots.queued()).isZero();
+		holder.release();
+		assertThat(slots.busy()).isZero();
+		assertThat(slots.completed()).isEqualTo(1);
+	}
+
+	@Test
+	void anInterruptedWaiterGetsInterruptedException() {
+		WorkerSlots slots = new WorkerSlots(1, UNBOUNDED);
+		slots.acquire();
+		WorkerSlots.Ticket waiting = slots.acquire();
+		Thread.currentThread().interrupt();
+		try {
+			waiting.await(Long.MAX_VALUE);
+			throw new AssertionError("not interrupted");
+		}
+		catch (InterruptedException expected) {
+			assertThat(Thread.currentThread().isInterrupted()).isFalse();
+		}
+		waiting.release();
+		assertThat(slots.queued()).isZero();
+	}
+
 	// The bounded line
 
 	@Test
