@@ -4,7 +4,7 @@
 # (bench/lib/cost.py: server pinned to CPU 0, hey to CPU 1, JIT compiler threads left out,
 # sides alternating, medians with min-max).
 #
-#   bench/cost.sh [rounds]        default 3 rounds; about 3 minutes per comparison
+#   bench/cost.sh [rounds]        default 3 rounds; about 5 minutes per comparison
 #
 # "plain" is the same jar with the starter's auto-configuration excluded, so both sides load the
 # same classes and differ only in what the starter does per request. Comparisons:
