@@ -31,7 +31,8 @@ fi
 PLAIN="--spring.autoconfigure.exclude=dev.workerclass.autoconfigure.WorkerClassAutoConfiguration,dev.workerclass.actuate.WorkersEndpointAutoConfiguration"
 DEMO="--enable-native-access=ALL-UNNAMED -jar $JARS/demo.jar"
 REAL="-jar $JARS/real-app.jar"
-COST="python3 bench/lib/cost.py --rounds $ROUNDS"
+# 30 s of warm-up: shorter ones left JIT work in the measured window.
+COST="python3 bench/lib/cost.py --rounds $ROUNDS --warm 30"
 
 $COST --rate 2000 --conns 50 --out "$OUT/todos-virtual.json" /todos \
   "plain-virtual: $DEMO $PLAIN --spring.threads.virtual.enabled=true" \
