@@ -10,6 +10,7 @@ import glob
 import gzip
 import json
 import os
+import re
 import subprocess
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -115,12 +116,19 @@ def leaks(recs, note=""):
                 len(bad), checked, note, "\n".join(bad)))
 
 
+def portable(text):
+    """A command as a reader can run it: no absolute paths of the machine that measured it."""
+    text = text.replace(os.path.dirname(ROOT) + "/shared/", "../shared/").replace(ROOT + "/", "")
+    return re.sub(r"/tmp/[^\s`']+", "<temp file>", text)
+
+
 def commands(recs):
     lines = []
     for r in recs:
         s = r.get("server", {})
-        lines.append("- `%s`  \n  server: `%s` → `%s`" % (r["load_command"], s.get("id"), s.get("command") or "")
-                     if s else "- `%s`" % r["load_command"])
+        lines.append("- `%s`  \n  server: `%s` → `%s`" % (portable(r["load_command"]), s.get("id"),
+                                                        portable(s.get("command") or ""))
+                     if s else "- `%s`" % portable(r["load_command"]))
     return "<details><summary>Exact commands (%d measurements; JSON and raw output under bench/results/)</summary>\n\n%s\n\n</details>" % (
         len(recs), "\n".join(lines))
 
@@ -605,7 +613,7 @@ def main():
                  "± " + f(x["error_ns"], 1) if x["error_ns"] is not None else "–",
                  "%s × %s" % (x["forks"], x["measurement"])] for x in j["results"]]
         w(table(["benchmark", "timeout", "ns/op", "error (99.9%)", "forks × iterations"], rows))
-        w("\nCommand: `%s` (%s s)\n" % (j["load_command"], j["wall_s"]))
+        w("\nCommand: `%s` (%s s)\n" % (portable(j["load_command"]), j["wall_s"]))
         res = {(x["benchmark"], x["params"].get("timeout")): x for x in j["results"]}
         d = res.get(("direct", "30s"))
         read = []
