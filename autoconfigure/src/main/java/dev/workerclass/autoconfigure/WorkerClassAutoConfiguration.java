@@ -55,7 +55,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
-import org.springframework.util.ClassUtils;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
@@ -94,7 +93,7 @@ public final class WorkerClassAutoConfiguration {
 				logger.warn(String.join(", ", unused) + " apply only to a worker class the starter runs, and are"
 						+ " ignored: set server.worker-class (e.g. " + defaultClass.canonicalName() + ") to use them");
 			}
-			return observedSettings(defaultClass, environment, cores);
+			return observedSettings(defaultClass, properties, environment, cores);
 		}
 		if (settings.workerClass().isServlet() == reactiveContext && isMockWebTest(environment)) {
 			// A test of the other stack (@WebMvcTest, @SpringBootTest with a mock environment): it chose
@@ -102,7 +101,7 @@ public final class WorkerClassAutoConfiguration {
 			logger.info("server.worker-class=" + properties.getWorkerClass() + " does not apply to this "
 					+ (reactiveContext ? "reactive" : "servlet") + " mock web environment; its requests run as in"
 					+ " plain Spring Boot");
-			return observedSettings(defaultClass, environment, cores);
+			return observedSettings(defaultClass, properties, environment, cores);
 		}
 		for (String ignored : settings.ignored()) {
 			logger.warn(ignored + " does not apply to worker class " + settings.workerClass().canonicalName()
@@ -132,7 +131,8 @@ public final class WorkerClassAutoConfiguration {
 	 * threads ({@code server.tomcat.threads.max} or {@code server.jetty.threads.max}, 200 by
 	 * default) or Reactor Netty's event loops, and no deadline.
 	 */
-	private static WorkerSettings observedSettings(WorkerClass model, Environment environment, int cores) {
+	private static WorkerSettings observedSettings(WorkerClass model, WorkerClassProperties properties,
+			Environment environment, int cores) {
 		Integer maxThreads = environment.getProperty("server.tomcat.threads.max", Integer.class,
 				environment.getProperty("server.jetty.threads.max", Integer.class));
 		Integer threads = (model == WorkerClass.THREAD) ? maxThreads : null;
@@ -140,7 +140,7 @@ public final class WorkerClassAutoConfiguration {
 		int workers = (model == WorkerClass.REACTIVE) ? Integer.getInteger("reactor.netty.ioWorkerCount",
 				Math.max(cores, 4)) : 1;
 		return WorkerSettings.resolve(model.canonicalName(), workers, threads, null, null, null, null, null, null,
-				Duration.ZERO, environment.getProperty("server.offload-threads", Integer.class), cores);
+				Duration.ZERO, properties.getOffloadThreads(), cores);
 	}
 
 	/**
