@@ -2,13 +2,15 @@
 """Server CPU per request at a fixed offered rate: the cost figure that holds on 2 shared cores.
 
 Each side is a java command line. Per round, every side in turn is started fresh with the server
-pinned to CPU 0 (taskset), warmed up with wrk, then offered a fixed rate with hey pinned to CPU 1
-for the measured window. Its cost is the CPU time of the server's threads over that window (from
-/proc/PID/task/*/schedstat, nanoseconds), leaving out the JIT compiler threads, whose work is
-warm-up, divided by the requests it answered. Sides alternate (A B A B ...); the report has per
+pinned to CPU 0 (taskset), warmed up with wrk until the JIT compilers settle (or --warm seconds),
+then offered a fixed rate with hey pinned to CPU 1 for the measured window. Its cost is the CPU
+time of the server's threads over that window (from /proc/PID/task/*/schedstat, nanoseconds),
+leaving out the JIT compiler threads, whose work is warm-up, divided by the requests it
+answered; the compilers' share of a core in the window, and the CPU per second of the starter's
+own threads and of JFR's, are reported beside it. Sides alternate (A B A B ...); the report has per
 side the median, min and max of the rounds, and each side's median over the first side's.
 
-usage: cost.py [--rounds N] [--rate R] [--conns C] [--secs S] [--warm W] [--out FILE] PATH \\
+usage: cost.py [--rounds N] [--rate R] [--conns C] [--secs S] [--warm W] [--settle F] [--out FILE] PATH \\
                'NAME: JAVA ARGS' 'NAME: JAVA ARGS' [...]
   --server.port and --server.address=127.0.0.1 are appended to each side's arguments.
 Needs taskset, wrk and hey (Debian: util-linux wrk hey) and a JDK 21+ (JAVA, or found under
@@ -30,6 +32,27 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+# Threads named here are reported apart, in ms of CPU per second of the window: the starter's own
+# (its probe, watchdog and timer) and JFR's, which the virtual-thread diagnostics start.
+GROUPS = {"starter": ("workerclass-",), "jfr": ("JFR ",)}
+
+
+def group_cpu_ns(pid):
+    """CPU time of pid's threads in each of GROUPS, by name."""
+    totals = {name: 0 for name in GROUPS}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                comm = f.read()
+            for name, prefixes in GROUPS.items():
+                if comm.startswith(prefixes):
+                    with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                        totals[name] += int(f.read().split()[0])
+        except OSError:
+            pass
+    return totals
 
 
 def server_cpu_ns(pid):
@@ -63,9 +86,44 @@ def start(args, port, path):
     sys.exit("server did not answer within 120 s: " + " ".join(cmd))
 
 
-def warm(url, secs, conns):
-    subprocess.run(["taskset", "-c", "1", "wrk", "-t1", f"-c{conns}", f"-d{secs}s", url],
-                   capture_output=True, text=True, check=False)
+def compiler_cpu_ns(pid):
+    """CPU time of the JIT compiler threads of pid."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                if "Compiler" not in f.read():
+                    continue
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except OSError:
+            pass
+    return total
+
+
+def warm(url, pid, secs, conns, settle):
+    """Load with wrk until the JIT compilers have settled, at most secs seconds.
+
+    Settled: over the last 5 s the compiler threads used less than `settle` of one core. A page
+    that goes through many classes (templates, JPA) keeps C2 busy for minutes at saturation, and
+    code still being compiled runs slower, so a fixed warm-up measured a varying mix of both.
+    Returns the seconds spent and the compilers' share of one core in the last 5 s."""
+    load = subprocess.Popen(["taskset", "-c", "1", "wrk", "-t1", f"-c{conns}", f"-d{secs}s", url],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    start = time.time()
+    share = 1.0
+    try:
+        while load.poll() is None:
+            c0, t0 = compiler_cpu_ns(pid), time.time()
+            time.sleep(5)
+            share = (compiler_cpu_ns(pid) - c0) / 1e9 / (time.time() - t0)
+            if time.time() - start >= min(20, secs) and share < settle:
+                break
+    finally:
+        if load.poll() is None:
+            load.terminate()
+        load.wait()
+    return time.time() - start, share
 
 
 def offer(url, secs, conns, rate):
@@ -83,14 +141,18 @@ def measure(args, o):
     proc = start(args, port, o.path)
     url = f"http://127.0.0.1:{port}{o.path}"
     try:
-        warm(url, o.warm, o.conns)
-        cpu0, t0 = server_cpu_ns(proc.pid), time.time()
+        warmed, share = warm(url, proc.pid, o.warm, o.conns, o.settle)
+        # The tail of warm-up traffic drains before the window opens.
+        time.sleep(1)
+        cpu0, jit0, g0, t0 = server_cpu_ns(proc.pid), compiler_cpu_ns(proc.pid), group_cpu_ns(proc.pid), time.time()
         answered, errors = offer(url, o.secs, o.conns, o.rate)
-        t1, cpu1 = time.time(), server_cpu_ns(proc.pid)
+        t1, cpu1, jit1, g1 = time.time(), server_cpu_ns(proc.pid), compiler_cpu_ns(proc.pid), group_cpu_ns(proc.pid)
     finally:
         proc.terminate()
         proc.wait(30)
-    return {"cpu_us": (cpu1 - cpu0) / 1e3 / max(answered, 1), "rps": answered / (t1 - t0), "errors": errors}
+    return {"cpu_us": (cpu1 - cpu0) / 1e3 / max(answered, 1), "rps": answered / (t1 - t0), "errors": errors,
+            "warm_s": round(warmed), "jit_share": round((jit1 - jit0) / 1e9 / (t1 - t0), 3),
+            "groups_ms_per_s": {name: round((g1[name] - g0[name]) / 1e6 / (t1 - t0), 2) for name in GROUPS}}
 
 
 def main():
@@ -99,7 +161,9 @@ def main():
     ap.add_argument("--rate", type=int, default=2000)
     ap.add_argument("--conns", type=int, default=50)
     ap.add_argument("--secs", type=int, default=10)
-    ap.add_argument("--warm", type=int, default=10)
+    ap.add_argument("--warm", type=int, default=10, help="most seconds of warm-up")
+    ap.add_argument("--settle", type=float, default=0.02,
+                    help="warm-up ends early once the JIT compilers use less than this share of a core")
     ap.add_argument("--out")
     ap.add_argument("path")
     ap.add_argument("sides", nargs="+")
@@ -112,7 +176,7 @@ def main():
     for _ in range(o.rounds):
         for name, args in sides:
             runs[name].append(measure(args, o))
-    report = {"path": o.path, "rate": o.rate, "conns": o.conns, "secs": o.secs, "warm": o.warm,
+    report = {"path": o.path, "rate": o.rate, "conns": o.conns, "secs": o.secs, "warm": o.warm, "settle": o.settle,
               "rounds": o.rounds, "date": time.strftime("%Y-%m-%d"), "sides": {}}
     first = None
     for name, args in sides:
@@ -120,7 +184,11 @@ def main():
         entry = {"args": args, "cpu_us": round(statistics.median(cpu), 1), "cpu_min": round(min(cpu), 1),
                  "cpu_max": round(max(cpu), 1), "cpu_runs": [round(c, 1) for c in cpu],
                  "rps": round(statistics.median(r["rps"] for r in runs[name])),
-                 "errors": sum(r["errors"] for r in runs[name])}
+                 "errors": sum(r["errors"] for r in runs[name]),
+                 "warm_s": [r["warm_s"] for r in runs[name]],
+                 "jit_share": [r["jit_share"] for r in runs[name]],
+                 "groups_ms_per_s": {g: round(statistics.median(r["groups_ms_per_s"][g] for r in runs[name]), 2)
+                                     for g in GROUPS}}
         first = first or entry["cpu_us"]
         entry["over_first"] = round(entry["cpu_us"] / first, 3)
         report["sides"][name] = entry

@@ -99,7 +99,10 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 		if (this.watchdog != null) {
 			return;
 		}
-		this.watchdog = new Ticker(WATCHDOG_THREAD_NAME, this.probeIntervalNanos, this::tick);
+		this.watchdog = new Ticker(WATCHDOG_THREAD_NAME, this.probeIntervalNanos, (now) -> {
+			tick(now);
+			return this.probeIntervalNanos;
+		});
 		this.watchdog.start();
 	}
 

@@ -1,31 +1,41 @@
 package dev.workerclass.diagnostics;
 
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongConsumer;
 
 /**
- * A daemon platform thread that calls {@code tick(System.nanoTime())} at a fixed interval until
- * stopped: the probe of {@link VirtualThreadDiagnostics} and the watchdog of
- * {@link EventLoopDiagnostics}. A platform thread, so that it keeps running when every carrier or
- * loop it watches is blocked; a tick that throws never stops it.
+ * A daemon platform thread that calls a tick with {@link System#nanoTime()} until stopped, and
+ * sleeps for as long as the tick asks: the probe of {@link VirtualThreadDiagnostics} (which looks
+ * less often while carriers are free) and the watchdog of {@link EventLoopDiagnostics}. A platform
+ * thread, so that it keeps running when every carrier or loop it watches is blocked; a tick that
+ * throws never stops it.
  */
 final class Ticker {
+
+	/** One look; returns the nanoseconds to sleep before the next. */
+	@FunctionalInterface
+	interface Tick {
+
+		long look(long now);
+
+	}
 
 	private final Thread thread;
 
 	private volatile boolean stopped;
 
-	Ticker(String name, long intervalNanos, LongConsumer tick) {
+	/** Ticks every {@code intervalNanos}, or after whatever a tick returns. */
+	Ticker(String name, long intervalNanos, Tick tick) {
 		this.thread = new Thread(() -> {
 			while (!this.stopped) {
+				long sleep = intervalNanos;
 				try {
-					tick.accept(System.nanoTime());
+					sleep = tick.look(System.nanoTime());
 				}
 				catch (RuntimeException ex) {
 					// Keep going: diagnostics must never take a part of the server down.
 				}
 				try {
-					TimeUnit.NANOSECONDS.sleep(intervalNanos);
+					TimeUnit.NANOSECONDS.sleep(Math.max(sleep, 1));
 				}
 				catch (InterruptedException ex) {
 					return;

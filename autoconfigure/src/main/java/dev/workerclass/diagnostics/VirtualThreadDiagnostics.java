@@ -1,5 +1,9 @@
 package dev.workerclass.diagnostics;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -34,6 +38,13 @@ import jdk.jfr.consumer.RecordingStream;
  * <p>
  * What runs all the time is cheap: the probe, and a JFR stream with only the pinned event, which
  * costs nothing until a virtual thread parks pinned past {@value #PINNED_THRESHOLD_MILLIS} ms.
+ * The probe's virtual thread is woken only when it could be late: when the scheduler says every
+ * carrier is taken or virtual threads are queued ({@link CarrierLoad}), and otherwise once every
+ * {@link #PROBE_AT_LEAST} so that the last lag stays current. A probe woken with a free carrier
+ * runs at once and measures nothing, yet waking it (a scheduler submit, a carrier's wake-up and
+ * park) was most of what the diagnostics cost a server with nothing wrong. For the same reason
+ * the probing thread looks every probe interval only while carriers are busy or an episode is
+ * open, and every {@link #QUIET_INTERVAL} while they are free: each look is a timed wake-up.
  * Native-method sampling walks the stack of every thread in native code every
  * {@value #NATIVE_SAMPLE_MILLIS} ms and has the stream parse each sample, a cost per second that a
  * server under steady load paid for nothing; so it is switched on only while a probe is seen
@@ -59,8 +70,12 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 	/** Scheduler lag past which carriers count as starved, by default. */
 	public static final Duration DEFAULT_LAG_THRESHOLD = Duration.ofMillis(100);
 
-	/** How often a probe virtual thread is started, by default. */
-	public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(50);
+	/**
+	 * How often the probe looks while carriers are busy, by default: as often as the default
+	 * threshold, so that a stall of twice the threshold is always seen (a probe is woken while it
+	 * lasts and waits past the threshold) and a shorter one by chance.
+	 */
+	public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(100);
 
 	/** Name of the probing platform thread. */
 	public static final String PROBE_THREAD_NAME = "workerclass-vthread-probe";
@@ -81,6 +96,15 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 	 * competing for the CPU, say) is not paid for through the steady load after it.
 	 */
 	static final Duration SAMPLING_LINGER = Duration.ofSeconds(5);
+
+	/**
+	 * How long the probe sleeps after a look that found a free carrier and nothing queued (when
+	 * the scheduler's counts are known): a stall of this plus the threshold is always seen.
+	 */
+	static final Duration QUIET_INTERVAL = Duration.ofMillis(250);
+
+	/** A probe is woken at least this often, even when the scheduler has a free carrier. */
+	static final Duration PROBE_AT_LEAST = Duration.ofSeconds(5);
 
 	/** Occurrences of one pinned stack that make it a finding worth a WARN. */
 	static final int PIN_RECURS = 2;
@@ -109,6 +133,8 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 	private final long lagThresholdNanos;
 
 	private final long probeIntervalNanos;
+
+	private final long quietIntervalNanos;
 
 	private final FindingLog log;
 
@@ -152,6 +178,8 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 
 	private final Probe probe = new Probe();
 
+	private final CarrierLoad carriers = CarrierLoad.ofScheduler();
+
 	// Lifecycle, guarded by this.
 
 	private Ticker prober;
@@ -162,7 +190,7 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	/** With the default threshold (100 ms) and probe interval (50 ms). */
+	/** With the default threshold (100 ms) and probe interval (100 ms). */
 	public VirtualThreadDiagnostics(FindingLog log) {
 		this(DEFAULT_LAG_THRESHOLD, DEFAULT_PROBE_INTERVAL, log);
 	}
@@ -176,7 +204,10 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 		}
 		this.lagThresholdNanos = lagThreshold.toNanos();
 		this.probeIntervalNanos = probeInterval.toNanos();
+		this.quietIntervalNanos = Math.max(this.probeIntervalNanos, QUIET_INTERVAL.toNanos());
 		this.log = Objects.requireNonNull(log, "log");
+		// As if the last probe were long ago: the first look wakes one.
+		this.outstandingSubmitNanos = System.nanoTime() - PROBE_AT_LEAST.toNanos() - 1;
 	}
 
 	/**
@@ -201,6 +232,11 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 		this.probe.start();
 		this.prober = new Ticker(PROBE_THREAD_NAME, this.probeIntervalNanos, this::tick);
 		this.prober.start();
+	}
+
+	/** Whether the probe is woken only when the scheduler has no free carrier (JDK 24 and later). */
+	public boolean probesOnlyBusyCarriers() {
+		return this.carriers.known();
 	}
 
 	/** Whether JFR samples native methods now: only while the probe is seen starved, and a few seconds after. */
@@ -247,8 +283,12 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 		this.probe.stop();
 	}
 
-	/** One probe round: finish or watch the probe in flight, start the next, explain episodes. */
-	private void tick(long now) {
+	/**
+	 * One look: finish or watch the probe in flight, wake the next if carriers may lag, explain
+	 * episodes. Returns how long to sleep: the probe interval while anything is going on, the quiet
+	 * interval while every carrier was free and nothing was queued.
+	 */
+	private long tick(long now) {
 		if (this.outstanding) {
 			long submitted = this.outstandingSubmitNanos;
 			if (this.probe.hasRun()) {
@@ -259,16 +299,23 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 				probeWaiting(submitted, now - submitted, now);
 			}
 		}
+		boolean quiet = !this.outstanding;
 		if (!this.outstanding && !this.closed) {
-			// One probe at a time: while carriers are stuck, probes would only pile up behind them.
-			this.outstandingSubmitNanos = System.nanoTime();
-			this.outstanding = true;
-			this.probe.wake();
+			boolean mayLag = this.carriers.mayLag();
+			if (mayLag || now - this.outstandingSubmitNanos > PROBE_AT_LEAST.toNanos()) {
+				// One probe at a time: while carriers are stuck, probes would only pile up behind them.
+				this.outstandingSubmitNanos = System.nanoTime();
+				this.outstanding = true;
+				this.probe.wake();
+			}
+			quiet = !mayLag;
 		}
 		settle(now);
 		if (this.sampling && this.episode == null && this.settling.isEmpty() && now - this.samplingUntilNanos > 0) {
 			setSampling(false);
 		}
+		return (quiet && this.episode == null && this.settling.isEmpty()) ? this.quietIntervalNanos
+				: this.probeIntervalNanos;
 	}
 
 	/** A probe starved now: sample native methods from now on, until that has been over a while. */
@@ -513,6 +560,69 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 					// One odd event must not end the stream.
 				}
 			};
+		}
+
+	}
+
+	/**
+	 * Whether a probe could be late now, from the virtual-thread scheduler's own counts
+	 * ({@code jdk.management.VirtualThreadSchedulerMXBean}, JDK 24 and later): only when every
+	 * carrier is taken or virtual threads wait in its queues. With a free carrier and nothing
+	 * queued a woken probe starts at once. Reading the counts costs well under a microsecond and
+	 * wakes no thread. On a JDK without the bean every look wakes the probe, as before.
+	 */
+	private static final class CarrierLoad {
+
+		private static final CarrierLoad UNKNOWN = new CarrierLoad(null, null, null);
+
+		private final MethodHandle parallelism;
+
+		private final MethodHandle mounted;
+
+		private final MethodHandle queued;
+
+		private CarrierLoad(MethodHandle parallelism, MethodHandle mounted, MethodHandle queued) {
+			this.parallelism = parallelism;
+			this.mounted = mounted;
+			this.queued = queued;
+		}
+
+		static CarrierLoad ofScheduler() {
+			try {
+				// By name: the starter compiles for JDK 21, which does not have the bean.
+				Class<?> type = Class.forName("jdk.management.VirtualThreadSchedulerMXBean");
+				Object bean = ManagementFactory.class.getMethod("getPlatformMXBean", Class.class)
+					.invoke(null, type);
+				if (bean == null) {
+					return UNKNOWN;
+				}
+				MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+				MethodType returnsInt = MethodType.methodType(int.class);
+				return new CarrierLoad(lookup.findVirtual(type, "getParallelism", returnsInt).bindTo(bean),
+						lookup.findVirtual(type, "getMountedVirtualThreadCount", returnsInt).bindTo(bean),
+						lookup.findVirtual(type, "getQueuedVirtualThreadCount", MethodType.methodType(long.class))
+							.bindTo(bean));
+			}
+			catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
+				return UNKNOWN;
+			}
+		}
+
+		boolean known() {
+			return this.queued != null;
+		}
+
+		boolean mayLag() {
+			if (this.queued == null) {
+				return true;
+			}
+			try {
+				return (long) this.queued.invokeExact() > 0
+						|| (int) this.mounted.invokeExact() >= (int) this.parallelism.invokeExact();
+			}
+			catch (Throwable ex) {
+				return true;
+			}
 		}
 
 	}
