@@ -4,18 +4,23 @@
 # (bench/lib/cost.py: server pinned to CPU 0, hey to CPU 1, JIT compiler threads left out,
 # sides alternating, medians with min-max).
 #
-#   bench/cost.sh [rounds]        default 3 rounds; about 5 minutes per comparison
+#   bench/cost.sh [rounds] [comparison...]   default 3 rounds, every comparison; a few minutes
+#                                            per side and round (warm-up waits for the JIT)
 #
 # "plain" is the same jar with the starter's auto-configuration excluded, so both sides load the
 # same classes and differ only in what the starter does per request. Comparisons:
 #   todos-virtual   demo /todos at 2,000 req/s: plain virtual threads, virtual, virtual without diagnostics
 #   todos-default   demo /todos at 2,000 req/s, no class set: plain Boot defaults vs the starter observing
 #   owners-virtual  the real-app fixture's /owners page at 150 req/s: plain virtual threads vs virtual
+#   owners-diagnostics  the same page under virtual, diagnostics off vs on
 # Writes bench/results/cost/<comparison>.json and prints one line per comparison.
 # Environment: BENCH_SKIP_BUILD=1 reuses the jars already copied to bench/results/cost/jars.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
+shift || true
+ONLY=" $* "
+wanted() { [ "$ONLY" = "  " ] || [[ "$ONLY" == *" $1 "* ]]; }
 OUT=bench/results/cost
 JARS=$OUT/jars
 mkdir -p "$JARS"
@@ -31,19 +36,25 @@ fi
 PLAIN="--spring.autoconfigure.exclude=dev.workerclass.autoconfigure.WorkerClassAutoConfiguration,dev.workerclass.actuate.WorkersEndpointAutoConfiguration"
 DEMO="--enable-native-access=ALL-UNNAMED -jar $JARS/demo.jar"
 REAL="-jar $JARS/real-app.jar"
-# 30 s of warm-up: shorter ones left JIT work in the measured window.
-COST="python3 bench/lib/cost.py --rounds $ROUNDS --warm 30"
+# Warm-up: wrk until the JIT compilers use under 2% of a core (at most 240 s); the real app's page
+# kept C2 busy for over a minute, and a fixed 30 s left compilation in the measured window.
+COST="python3 bench/lib/cost.py --rounds $ROUNDS --warm 240 --settle 0.02"
 
-$COST --rate 2000 --conns 50 --out "$OUT/todos-virtual.json" /todos \
+wanted todos-virtual && $COST --rate 2000 --conns 50 --out "$OUT/todos-virtual.json" /todos \
   "plain-virtual: $DEMO $PLAIN --spring.threads.virtual.enabled=true" \
   "virtual: $DEMO --server.worker-class=virtual" \
   "virtual-no-diagnostics: $DEMO --server.worker-class=virtual --server.diagnostics.enabled=false"
 
 # No configuration file: the demo's application.yml names a class, and "no class" is the case here.
-$COST --rate 2000 --conns 50 --out "$OUT/todos-default.json" /todos \
+wanted todos-default && $COST --rate 2000 --conns 50 --out "$OUT/todos-default.json" /todos \
   "plain-default: $DEMO $PLAIN --spring.config.name=none" \
   "no-class: $DEMO --spring.config.name=none"
 
-$COST --rate 150 --conns 10 --out "$OUT/owners-virtual.json" /owners \
+wanted owners-virtual && $COST --rate 150 --conns 10 --out "$OUT/owners-virtual.json" /owners \
   "plain-virtual: $REAL $PLAIN --spring.threads.virtual.enabled=true" \
   "virtual: $REAL --server.worker-class=virtual"
+
+wanted owners-diagnostics && $COST --rate 150 --conns 10 --out "$OUT/owners-diagnostics.json" /owners \
+  "virtual-no-diagnostics: $REAL --server.worker-class=virtual --server.diagnostics.enabled=false" \
+  "virtual: $REAL --server.worker-class=virtual"
+true

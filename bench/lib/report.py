@@ -11,6 +11,7 @@ import gzip
 import json
 import os
 import re
+import statistics
 import subprocess
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -170,7 +171,19 @@ COST_TARGETS = {
                       ("virtual", "virtual-no-diagnostics", 1.02, "diagnostics on vs off under `virtual`")],
     "todos-default": [("no-class", "plain-default", 1.03, "no class set vs plain Boot on its defaults")],
     "owners-virtual": [("virtual", "plain-virtual", 1.03, "the real app's `/owners` page under `virtual` vs plain Boot on virtual threads")],
+    "owners-diagnostics": [("virtual", "virtual-no-diagnostics", 1.02, "the real app's `/owners` page, diagnostics on vs off under `virtual`")],
 }
+
+
+def jit(side):
+    """The compilers' median share of a core in the window, for results that recorded it."""
+    shares = side.get("jit_share")
+    return "%.1f%%" % (100 * statistics.median(shares)) if shares else "–"
+
+
+def group(side, name):
+    value = side.get("groups_ms_per_s", {}).get(name)
+    return "%.2f" % value if value is not None else "–"
 
 
 def cost_section(w):
@@ -181,21 +194,26 @@ def cost_section(w):
         w("**Not run**: no results under `bench/results/cost/` (`bench/cost.sh`).\n")
         return
     w("`bench/cost.sh` (method in `bench/lib/cost.py`): each server is started fresh, pinned to CPU 0 with "
-      "`taskset`, warmed up with wrk, then offered a fixed rate with `hey -q` pinned to CPU 1. Its cost is the "
+      "`taskset`, warmed up with wrk until the JIT compilers use under 2% of a core (at most 240 s), then "
+      "offered a fixed rate with `hey -q` pinned to CPU 1. Its cost is the "
       "CPU time of its threads over the measured window, JIT compiler threads left out "
-      "(`/proc/PID/task/*/schedstat`), divided by the requests answered. Sides alternate within each round; "
+      "(`/proc/PID/task/*/schedstat`), divided by the requests answered. \"JIT\" is the compilers' share of "
+      "a core in the window (median); \"starter\" and \"JFR\" are the CPU per second of the threads named "
+      "`workerclass-*` (probe, watchdog, timer) and of JFR's threads, which the `virtual` diagnostics start "
+      "(medians). Sides alternate within each round; "
       "cells are the median of the rounds with the min–max. \"plain\" is the same jar with the starter's "
       "auto-configuration excluded (`--spring.autoconfigure.exclude=...WorkerClassAutoConfiguration,"
       "...WorkersEndpointAutoConfiguration`), so both sides load the same classes and the same actuator.\n")
     rows, verdicts, plot = [], [], []
-    for name in ["todos-virtual", "todos-default", "owners-virtual"] + sorted(set(files) - set(COST_TARGETS)):
+    for name in list(COST_TARGETS) + sorted(set(files) - set(COST_TARGETS)):
         r = files.get(name)
         if not r:
             continue
         for side, x in r["sides"].items():
             rows.append(["%s (%s, %d req/s, %d rounds, %s)" % (name, r["path"], r["rate"], r["rounds"], r["date"]),
                          side, "%.1f (%.1f–%.1f)" % (x["cpu_us"], x["cpu_min"], x["cpu_max"]), str(x["rps"]),
-                         str(x["errors"]), "`java %s`" % x["args"].replace(os.path.join(ROOT, ""), "")])
+                         str(x["errors"]), jit(x), group(x, "starter"), group(x, "jfr"),
+                         "`java %s`" % x["args"].replace(os.path.join(ROOT, ""), "")])
             plot.append(("%s\\n%s" % (name, side), x["cpu_us"], x["cpu_min"], x["cpu_max"]))
         for side, over, limit, what in COST_TARGETS.get(name, []):
             if side in r["sides"] and over in r["sides"]:
@@ -206,7 +224,8 @@ def cost_section(w):
                     # Overlapping rounds: the medians' order is not a finding on this machine.
                     verdict += " by the medians; the rounds overlap, so not distinguishable"
                 verdicts.append([what, "≤ %.2f×" % limit, "%.3f×" % ratio, verdict])
-    w(table(["comparison", "side", "CPU µs per request, median (min–max)", "req/s", "errors", "command"], rows))
+    w(table(["comparison", "side", "CPU µs per request, median (min–max)", "req/s", "errors", "JIT",
+             "starter ms/s", "JFR ms/s", "command"], rows))
     if verdicts:
         w("")
         w(table(["target", "at most", "measured (medians)", "verdict"], verdicts))
