@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
-"""Regenerates docs/benchmarks.md (and PNG plots under docs/img/) from bench/results/<mode>/**.json.
+"""Regenerates docs/benchmarks.md (and PNG plots under docs/img/) from bench/results/<mode>/**.json,
+and one commands file per run (bench/results/<run>/commands.md) with the exact commands measured.
 
-Every figure in the page is read from a JSON file that bench/lib/bench.py wrote; nothing is typed
-in by hand. For each experiment the full-mode results are used; where an experiment has no full
-results, the quick-mode ones are shown, marked as such (tiny durations: they prove the scripts
-work and are not measurements to quote).
+Every figure in the page is read from a JSON file that bench/lib/bench.py or bench/lib/cost.py
+wrote; nothing is typed in by hand. For each experiment the full-mode results are used; where an
+experiment has no full results, the quick-mode ones are shown, marked as such (tiny durations:
+they prove the scripts work and are not measurements to quote).
+
+The page is for a reader: tables, plots and readings. The commands go to the commands files, with
+the measuring machine's paths made relative to the repository, so that neither the page nor the
+commands name folders of the machine they ran on.
 """
 import glob
 import gzip
@@ -13,6 +18,7 @@ import os
 import re
 import statistics
 import subprocess
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -28,6 +34,22 @@ ORDER = ["workerclass-sync", "workerclass-thread", "workerclass-virtual", "worke
          "gunicorn-sync", "gunicorn-gthread", "gunicorn-gevent", "gunicorn-eventlet"]
 SAME_MODEL = {"workerclass-thread": "plain-tomcat", "workerclass-virtual": "plain-virtual",
               "workerclass-reactive": "plain-webflux"}
+# Server ids that the legend sentence does not explain on its own.
+LEGEND = {
+    "workerclass-reactive-undertow": "`reactive` with `--server.engine=undertow`",
+    "workerclass-reactive-nowarm": "`reactive` on a fresh server, no warm-up",
+    "workerclass-reactive-async": "`reactive` on `/test-async` (a non-blocking delay)",
+    "workerclass-virtual-xmx512m": "`virtual` with `-Xmx512m`",
+    "workerclass-thread-xmx512m": "`thread` with `-Xmx512m`",
+}
+# Short column names for the owners of JFR samples (bench.py's names are long).
+OWNER_SHORT = {"workerclass (the starter)": "starter", "Micrometer (actuator observation)": "Micrometer",
+               "JDK only (no caller above it: thread scheduling, I/O polling)": "JDK only",
+               "Reactor / Reactor Netty": "Reactor", "the app's handlers": "app"}
+EXPERIMENTS = {1: "One worker, a 200 ms handler, 20 clients", 2: "`/todos` at 1 and 100 concurrent",
+               3: "`/static` at 100 to 10,000 connections", 4: "`/cpu` at 10 concurrent",
+               5: "Resident memory with 10,000 requests in flight", 6: "The starter's own cost per request (JMH)",
+               7: "Where the server's time goes (JFR)"}
 
 
 def load(mode, exp):
@@ -71,11 +93,15 @@ def f(x, nd=1):
     return str(x)
 
 
+def sid(s):
+    return "`%s`" % s["id"]
+
+
 def live_cell(nmt):
     live, busy = nmt.get("live_heap_kb"), nmt.get("live_heap_busy")
     if not live:
         return "–"
-    per = " ; %s" % f(live / busy, 0) if busy else ""
+    per = "; %s" % f(live / busy, 0) if busy else ""
     return "%s (%s%s)" % (f(live / 1024, 0), f(busy), per)
 
 
@@ -83,6 +109,9 @@ def table(head, rows):
     out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     return "\n".join(out)
+
+
+TALLY = {"checked": 0, "held": 0}   # the counters read after each load, over the page
 
 
 def leaks(recs, note=""):
@@ -94,52 +123,109 @@ def leaks(recs, note=""):
         if not isinstance(wa, dict):
             continue
         if "error" in wa:
-            bad.append("- %s, %s %s: `/actuator/workers` did not answer after the load (%s)" % (
+            bad.append("- `%s`, %s %s: `/actuator/workers` did not answer after the load (%s)" % (
                 r["server"]["id"], r["tool"], r["tag"], wa["error"]))
         elif wa.get("busy") or wa.get("queued"):
-            bad.append("- %s, %s %s: after the load busy = %s of capacity %s, queued = %s, completed = %s, "
-                       "timed out = %s" % (r["server"]["id"], r["tool"], r["tag"], wa.get("busy"),
-                                           wa.get("capacity"), wa.get("queued"), wa.get("completed"),
-                                           wa.get("timedOut")))
+            bad.append("- `%s`, %s %s: busy %s of %s, queued %s, completed %s, timed out %s" % (
+                r["server"]["id"], r["tool"], r["tag"], wa.get("busy"), wa.get("capacity"), wa.get("queued"),
+                wa.get("completed"), wa.get("timedOut")))
     checked = sum(1 for r in recs if isinstance(r.get("workers_after"), dict))
-    killed = ["- %s, %s %s: the load command was still running at its time limit and was stopped by "
-              "bench.py's watchdog after %s s; it printed no summary, so its cells are empty" % (
-                  r["server"]["id"], r["tool"], r["tag"], r["wall_s"]) for r in recs if r.get("watchdog_killed")]
+    TALLY["checked"] += checked
+    TALLY["held"] += len(bad)
+    killed = ["- `%s`, %s %s: still running at its time limit, stopped by bench.py's watchdog after %s s; "
+              "no summary, so its cells are empty" % (r["server"]["id"], r["tool"], r["tag"], r["wall_s"])
+              for r in recs if r.get("watchdog_killed")]
     out = ("**Stopped by the watchdog:**\n\n%s\n\n" % "\n".join(killed)) if killed else ""
     if not checked:
         return out
     if not bad:
-        return out + "Starter counters after each load (%d checked): busy and queued back to 0 every time.\n" % checked
-    return out + ("**Slots still held after the load ended** (`/actuator/workers` read 0.5 s after the load; "
-            "%d of %d measurements)%s:\n\n%s\n\nWith no request running, a held slot is one that was never given "
-            "back. Once all are held, every new request waits in the line until `server.timeout` (30 s) and gets "
-            "503, while `/actuator/workers` still answers: that is what the empty `reactive` cells above show.\n" % (
-                len(bad), checked, note, "\n".join(bad)))
+        return out
+    meaning = note or (": with no request running, a held slot was never given back; once all are held, every new "
+                       "request waits until `server.timeout` and gets 503")
+    return out + ("**Slots still held 0.5 s after the load** (%d of %d measurements)%s.\n\n%s\n" % (
+        len(bad), checked, meaning, "\n".join(bad)))
+
+
+# Absolute paths as the measuring machine wrote them, made relative to the repository.
+JDK_JAVA = re.compile(r"/usr/lib/jvm/[^/\s'\"]+/bin/java")
+SHARED = re.compile(r"(?<![\w.}/-])(?:/[\w.+-]+)+/shared/")
+IN_REPO = re.compile(r"(?<![\w.}/-])(?:/[\w.+-]+)+/(?=(?:demo-app|real-app|bench|autoconfigure|starter)/)")
+TEMP = re.compile(r"(?<![\w.}-])/tmp/[^\s`'\"]+")
+LEAKS = re.compile(r"(?<![\w.}-])/(?:tmp|usr|home|root|opt|var|work|srv|mnt)/")
 
 
 def portable(text):
-    """A command as a reader can run it: no absolute paths of the machine that measured it."""
-    text = text.replace(os.path.dirname(ROOT) + "/shared/", "../shared/").replace(ROOT + "/", "")
-    return re.sub(r"/tmp/[^\s`']+", "<temp file>", text)
+    """A command as a reader can run it from the repository's root: `java` for the JDK's binary,
+    `../shared/` for the folder beside the checkout, paths inside the checkout relative to it
+    (whichever checkout measured it) and `<temp file>` for per-run temporary files."""
+    text = JDK_JAVA.sub("java", text or "")
+    text = SHARED.sub("../shared/", text)
+    text = IN_REPO.sub("", text)
+    return TEMP.sub("<temp file>", text)
 
 
-def commands(recs):
-    lines = []
-    for r in recs:
-        s = r.get("server", {})
-        lines.append("- `%s`  \n  server: `%s` → `%s`" % (portable(r["load_command"]), s.get("id"),
-                                                        portable(s.get("command") or ""))
-                     if s else "- `%s`" % portable(r["load_command"]))
-    return "<details><summary>Exact commands (%d measurements; JSON and raw output under bench/results/)</summary>\n\n%s\n\n</details>" % (
-        len(recs), "\n".join(lines))
+def anchor(exp):
+    return "experiment-%s" % exp
+
+
+def commands_link(mode, exp, n):
+    return "[Commands](../bench/results/%s/commands.md#%s) (%d measurement%s).\n" % (
+        mode, anchor(exp), n, "" if n == 1 else "s")
+
+
+def commands_file(mode):
+    """bench/results/<mode>/commands.md: every command of every experiment of that run."""
+    parts = ["# Commands of the `%s` run\n" % mode,
+             "Written by `bench/lib/report.py` from the JSON files beside it; run from the repository's root. "
+             "`java` is the JDK that `bench/run.sh` uses (`BENCH_JAVA`), `../shared/peers/` the gunicorn peers "
+             "beside the checkout, `<temp file>` a temporary file of that run. Each line is a server and the "
+             "load run against it; ports are the free ports each server got. Java servers got a wrk warm-up on "
+             "the route first (not recorded); for the gunicorn peers, `peers.sh` starts the server shown itself.\n"]
+    found = False
+    for exp in sorted(EXPERIMENTS):
+        recs = load(mode, exp)
+        if not recs:
+            continue
+        found = True
+        parts.append("## Experiment %s\n\n%s\n" % (exp, EXPERIMENTS[exp]))
+        lines = []
+        for r in recs:
+            s = r.get("server")
+            if s:
+                lines.append("- `%s`: `%s`  \n  load: `%s`" % (s.get("id"), portable(s.get("command") or ""),
+                                                             portable(r["load_command"])))
+            else:
+                lines.append("- `%s`" % portable(r["load_command"]))
+        parts.append("\n".join(lines) + "\n")
+    if found:
+        write(os.path.join(RES, mode, "commands.md"), "\n".join(parts))
+
+
+def cost_commands(files):
+    """bench/results/cost/commands.md: the cost.py line of each comparison and what it runs per side."""
+    parts = ["# Commands of the cost comparisons\n",
+             "`bench/cost.sh [rounds] [comparison...]` runs these; written by `bench/lib/report.py` from the JSON "
+             "files beside it, from the repository's root. Each side's server is `taskset -c 0 java ARGS "
+             "--server.port=PORT --server.address=127.0.0.1` (PORT a free port), warmed up with `taskset -c 1 "
+             "wrk -t1 -cCONNS -dWARMs URL` until the JIT settles, then measured with `taskset -c 1 hey -z SECSs "
+             "-c CONNS -q RATE/CONNS URL`.\n"]
+    for name, r in files.items():
+        opts = "--rounds %s --rate %s --conns %s --secs %s --warm %s" % (r["rounds"], r["rate"], r["conns"],
+                                                                       r["secs"], r["warm"])
+        if "settle" in r:
+            opts += " --settle %s" % r["settle"]
+        sides = " \\\n    ".join("'%s: %s'" % (side, portable(x["args"])) for side, x in r["sides"].items())
+        parts.append("## %s\n\nMeasured %s.\n\n```sh\npython3 bench/lib/cost.py %s --out bench/results/cost/%s.json %s \\\n    %s\n```\n"
+                     % (name, r["date"], opts, name, r["path"], sides))
+    write(os.path.join(RES, "cost", "commands.md"), "\n".join(parts))
 
 
 def banner(mode, exp):
     if mode is None:
         return "**Not run**: no results under `bench/results/*/exp%s/`.\n" % exp
     if mode == "quick":
-        return ("**Not run in full mode.** The numbers below are from `bench/run.sh quick` (durations of 1–6 s, "
-                "one server per family): they only show that the scripts work and must not be quoted.\n")
+        return ("**Not run in full mode.** These numbers are from `bench/run.sh quick` (1–6 s, one server per "
+                "family): they only show that the scripts work and must not be quoted.\n")
     return ""
 
 
@@ -193,27 +279,24 @@ def cost_section(w):
     if not files:
         w("**Not run**: no results under `bench/results/cost/` (`bench/cost.sh`).\n")
         return
-    w("`bench/cost.sh` (method in `bench/lib/cost.py`): each server is started fresh, pinned to CPU 0 with "
-      "`taskset`, warmed up with wrk until the JIT compilers use under 2% of a core (at most 240 s), then "
-      "offered a fixed rate with `hey -q` pinned to CPU 1. Its cost is the "
-      "CPU time of its threads over the measured window, JIT compiler threads left out "
-      "(`/proc/PID/task/*/schedstat`), divided by the requests answered. \"JIT\" is the compilers' share of "
-      "a core in the window (median); \"starter\" and \"JFR\" are the CPU per second of the threads named "
-      "`workerclass-*` (probe, watchdog, timer) and of JFR's threads, which the `virtual` diagnostics start "
-      "(medians). Sides alternate within each round; "
-      "cells are the median of the rounds with the min–max. \"plain\" is the same jar with the starter's "
-      "auto-configuration excluded (`--spring.autoconfigure.exclude=...WorkerClassAutoConfiguration,"
-      "...WorkersEndpointAutoConfiguration`), so both sides load the same classes and the same actuator.\n")
+    ordered = {name: files[name] for name in list(COST_TARGETS) + sorted(set(files) - set(COST_TARGETS)) if name in files}
+    cost_commands(ordered)
+    w("`bench/cost.sh` ([commands](../bench/results/cost/commands.md), method in `bench/lib/cost.py`): each "
+      "server starts fresh on CPU 0, warms up under wrk until the JIT compilers use under 2% of a core, then "
+      "gets a fixed rate from `hey -q` on CPU 1. Cost: the CPU time of its threads, JIT compilers excluded "
+      "(`/proc/PID/task/*/schedstat`), per request answered; medians of the rounds (min–max), sides alternating. "
+      "JIT: the compilers' share of a core; starter, JFR: CPU per second of the `workerclass-*` threads and of "
+      "JFR's (started by the `virtual` diagnostics). \"plain\" is the same jar with the starter's "
+      "auto-configurations excluded.\n")
     rows, verdicts, plot = [], [], []
-    for name in list(COST_TARGETS) + sorted(set(files) - set(COST_TARGETS)):
-        r = files.get(name)
-        if not r:
-            continue
+    for name, r in ordered.items():
+        first = True
         for side, x in r["sides"].items():
-            rows.append(["%s (%s, %d req/s, %d rounds, %s)" % (name, r["path"], r["rate"], r["rounds"], r["date"]),
-                         side, "%.1f (%.1f–%.1f)" % (x["cpu_us"], x["cpu_min"], x["cpu_max"]), str(x["rps"]),
+            label = "%s (%s, %d req/s, %d rounds, %s)" % (name, r["path"], r["rate"], r["rounds"], r["date"]) if first else ""
+            first = False
+            rows.append([label, side, "%.1f (%.1f–%.1f)" % (x["cpu_us"], x["cpu_min"], x["cpu_max"]), str(x["rps"]),
                          str(x["errors"]), jit(x), group(x, "starter"), group(x, "jfr"),
-                         "`java %s`" % x["args"].replace(os.path.join(ROOT, ""), "")])
+                         "`java %s`" % portable(x["args"])])
             plot.append(("%s\\n%s" % (name, side), x["cpu_us"], x["cpu_min"], x["cpu_max"]))
         for side, over, limit, what in COST_TARGETS.get(name, []):
             if side in r["sides"] and over in r["sides"]:
@@ -230,7 +313,7 @@ def cost_section(w):
         w("")
         w(table(["target", "at most", "measured (medians)", "verdict"], verdicts))
     dat = os.path.join(PLOTDATA, "cost.dat")
-    open(dat, "w").write("".join('"%s" %s %s %s\n' % p for p in plot))
+    write(dat, "".join('"%s" %s %s %s\n' % p for p in plot))
     png = os.path.join(IMG, "bench-cost.png")
     if gnuplot('set terminal pngcairo size 1100,450 font ",9"; set output "%s"; set style fill solid 0.6; '
                'set boxwidth 0.6; set ylabel "server CPU µs per request (median, min-max)"; set yrange [0:*]; '
@@ -241,92 +324,96 @@ def cost_section(w):
     w("")
 
 
+def write(path, text):
+    with open(path, "w") as out:
+        out.write(text)
+
+
+def machine_line(machine):
+    mode, m = machine
+    java = re.sub(r"^openjdk version \"([^\"]+)\".*?Environment ([^ ]+).*", r"\1 (\2)", m.get("java") or "")
+    gunicorn = re.sub(r".*version ([\d.]+).*", r"\1", m.get("gunicorn") or "")
+    wrk = re.sub(r"^wrk (debian/)?|\s*\[.*", "", m.get("wrk") or "")
+    ab = re.sub(r".*Version ([\d.]+).*", r"\1", m.get("ab") or "")
+    siege = (m.get("siege") or "").replace("SIEGE ", "")
+    return ("**Machine** (`%s` run, %s, commit `%s`): %s × %s, %.1f GiB, %s; JDK %s; wrk %s, ab %s, siege %s, "
+            "hey %s; gunicorn %s, %s, gevent %s, eventlet %s; `ulimit -n` %s; load average %s at start.\n" % (
+                mode, m.get("date_utc"), m.get("git_commit"), m.get("nproc"), m.get("cpu"),
+                m.get("mem_total_kb", 0) / 1048576, m.get("os"), java, wrk, ab, siege, m.get("hey"),
+                gunicorn, m.get("python"), m.get("gevent"), m.get("eventlet"), m.get("ulimit_n"),
+                ", ".join("%.2f" % x for x in m.get("loadavg", [])[:1])))
+
+
+def legend(shown):
+    extra = ["`%s` is %s" % (i, LEGEND[i]) for i in shown if i in LEGEND]
+    return ("**Servers.** `workerclass-CLASS`: the demo jar with `--server.worker-class=CLASS`%s. `plain-*`: "
+            "`bench/plain-app`, Spring Boot without the starter, with the demo's routes and actuator, on Tomcat's "
+            "platform or virtual threads or on WebFlux. `gunicorn-K`: `-k K` on `../shared/peers/peer_app.py`. Java "
+            "servers run with `--enable-native-access=ALL-UNNAMED` only, warmed up with wrk first.\n"
+            % ("; " + "; ".join(extra) if extra else ""))
+
+
+def metric(recs, server_id, tool, tag=None, key="rps"):
+    return ((by(recs, server_id, tool, tag) or {}).get("metrics") or {}).get(key)
+
+
 def main():
     os.makedirs(IMG, exist_ok=True)
     os.makedirs(PLOTDATA, exist_ok=True)
     md = []
+
     w = md.append
+
+    def w_opt(text):
+        if text:
+            md.append(text)
     machine = None
     for mode in ("full", "quick"):
         p = os.path.join(RES, mode, "machine.json")
         if os.path.exists(p):
             machine = (mode, json.load(open(p)))
             break
+    for mode in ("full", "quick"):
+        commands_file(mode)
     w("# Benchmarks\n")
-    w("Generated by `bench/lib/report.py` from the JSON files under `bench/results/` (written by "
-      "`bench/run.sh [quick|full]`). Do not edit by hand: rerun `bench/run.sh full` (or "
-      "`/usr/bin/python3 bench/lib/report.py` to re-render existing results).\n")
-    w("Every measurement: a server started on a free 127.0.0.1 port, waited for, one bounded load "
-      "command, the server stopped by its pid. The gunicorn peers are run by `../shared/peers/peers.sh` "
-      "on `peer_app.py`; the plain Spring Boot app (`bench/plain-app`, no starter) serves the demo's "
-      "routes with the same bytes and has the same actuator dependency and exposure as the demo (the "
-      "starter brings actuator; its per-request HTTP observation is then on both sides, so the "
-      "difference is the starter's own code). Java servers get a short wrk warm-up on the route before they are "
-      "measured (not recorded); gunicorn does not (CPython has no JIT).\n")
-    commit = (machine[1].get("git_commit") if machine else None) or "unknown"
-    if commit.startswith("37b4f50"):
-        # The one full run so far predates two fixes; say so until the suite is run again.
-        w("**These results were measured at commit `37b4f50`, before two fixes that change them:** "
-          "(1) under `reactive`, the admission filter stored a request's slot ticket only after "
-          "granting it, so a handler that finished on an offload thread first kept its slot; slots "
-          "leaked until every new request waited for `server.timeout` (the empty or degraded "
-          "`reactive` cells below, and the busy counts the suite recorded after each load); "
-          "(2) the servlet filter looked up the handler of every request of an app with any "
-          "`@Blocking` handler (the demo has one), an avoidable cost in the servlet classes' "
-          "numbers. Rerun `bench/run.sh full` for figures of the current code.\n")
-    w("**Caveat that applies to every number here:** the machine has 2 cores, and the load tool, the "
-      "server and (at times) another engineer's builds share them. `loadavg_before` in each JSON shows "
-      "what else was running. Requests/s here are a property of server + load tool on 2 cores, not of "
-      "the server alone; each JSON also has the server's and the load tool's CPU seconds.\n")
+    w("Generated by `bench/lib/report.py` from `bench/results/`; do not edit by hand. `bench/cost.sh` measures "
+      "the first section, `bench/run.sh full` experiments 1 to 7; each section links its exact commands. "
+      "**Every number comes from 2 cores shared by server, load tool and at times other work** "
+      "(`loadavg_before` in each JSON).\n")
     cost_section(w)
-    if machine:
-        m = machine[1]
-        w("## Machine\n")
-        w(table(["what", "value"], [
-            ["results of", "`%s` (machine.json of the `%s` run)" % (m.get("date_utc"), machine[0])],
-            ["cores (nproc)", m.get("nproc")], ["CPU", m.get("cpu")],
-            ["memory", "%.1f GiB" % (m.get("mem_total_kb", 0) / 1048576)],
-            ["OS / kernel", "%s / %s" % (m.get("os"), m.get("kernel"))],
-            ["JDK", m.get("java")], ["wrk", m.get("wrk")], ["ab", m.get("ab")], ["siege", m.get("siege")],
-            ["hey", m.get("hey")], ["gunicorn", m.get("gunicorn")],
-            ["python / gevent / eventlet / flask", "%s / %s / %s / %s" % (m.get("python"), m.get("gevent"),
-                                                                         m.get("eventlet"), m.get("flask"))],
-            ["ulimit -n / somaxconn / tcp_tw_reuse", "%s / %s / %s" % (m.get("ulimit_n"), m.get("somaxconn"),
-                                                                      m.get("tcp_tw_reuse"))],
-            ["load average at start", ", ".join("%.2f" % x for x in m.get("loadavg", []))],
-            ["commit", m.get("git_commit")]]))
-        w("\nJVM flags for every Java server: `--enable-native-access=ALL-UNNAMED` only (default G1, default "
-          "heap: max = 1/4 of RAM). Experiment 5 adds `-XX:NativeMemoryTracking=summary`.\n")
-
+    w("## Suite\n")
+    w("@@PREAMBLE@@")
     summary = []   # (target, verdict)
     w("@@SUMMARY@@")
+    shown = []     # server ids in the tables, for the legend
+
+    def seen(recs):
+        for s in servers(recs):
+            if s["id"] not in shown:
+                shown.append(s["id"])
 
     # ---------------------------------------------------------------- experiment 1
     mode, recs = pick(1)
-    w("## 1. One worker, a 200 ms handler, 20 concurrent clients\n")
-    w(banner(mode, 1))
+    w("## 1. %s\n" % EXPERIMENTS[1])
+    w_opt(banner(mode, 1))
     if recs:
-        w("`/test` sleeps 200 ms. Our classes with `--server.workers=1` (thread: 1 × 200 threads; virtual: "
-          "1 × 1000 connections; reactive: 1 event loop, blocking-style handlers offloaded to a pool of 200); "
-          "plain Boot at its defaults; gunicorn `-w 1` (gthread with `-t 4`). One worker serving one request at "
-          "a time can do at most 5 req/s; 20 clients each waiting 200 ms cap everything at 100 req/s.\n")
+        seen(recs)
+        w("`/test` sleeps 200 ms. Our classes with `--server.workers=1`, plain Boot at its defaults, gunicorn "
+          "`-w 1` (gthread `-t 4`). One request at a time allows 5 req/s, 20 clients 100. hey sends 200 "
+          "requests (the rates), siege 20 (errors count both).\n")
         rows = []
         for s in servers(recs):
-            si, he = by(recs, s["id"], "siege"), by(recs, s["id"], "hey")
-            sm, hm = (si or {}).get("metrics", {}), (he or {}).get("metrics", {})
-            rows.append([s["label"], f(sm.get("rps")), f(sm.get("elapsed_s"), 2),
-                         "%s/%s" % (f(sm.get("errors")), f(sm.get("transactions"))),
-                         f(hm.get("rps")), f(hm.get("p50_ms")), f(hm.get("p99_ms")),
-                         "%s/%s" % (f(hm.get("errors")), f(hm.get("requests")))])
-        w(table(["server", "siege req/s", "siege elapsed s", "siege failed/total", "hey req/s", "hey p50 ms",
-                 "hey p99 ms", "hey errors/total"], rows))
+            errs = [x for x in (metric(recs, s["id"], "siege", key="errors"), metric(recs, s["id"], "hey", key="errors"))
+                    if x is not None]
+            rows.append([sid(s), f(metric(recs, s["id"], "hey")), f(metric(recs, s["id"], "hey", key="p99_ms")),
+                         f(sum(errs)) if errs else "–"])
+        w(table(["server", "req/s", "p99 ms", "errors"], rows))
         w("")
-        # plot
-        pts = [(s["label"], (by(recs, s["id"], "hey") or {}).get("metrics", {}).get("rps")) for s in servers(recs)]
+        pts = [(s["label"], metric(recs, s["id"], "hey")) for s in servers(recs)]
         pts = [(l, v) for l, v in pts if v is not None]
         if pts:
             dat = os.path.join(PLOTDATA, "exp1.dat")
-            open(dat, "w").write("".join('"%s" %s\n' % (l.replace(" (", "\\n("), v) for l, v in pts))
+            write(dat, "".join('"%s" %s\n' % (l.replace(" (", "\\n("), v) for l, v in pts))
             png = "bench-exp1-%s.png" % mode
             if gnuplot('set terminal pngcairo size 1000,450 font ",9"; set output "%s"; set style fill solid 0.6; '
                        'set boxwidth 0.7; set ylabel "req/s (hey)"; set yrange [0:115]; set key top left; set xtics rotate by -30; '
@@ -334,126 +421,110 @@ def main():
                        'plot "%s" using 0:2:xtic(1) with boxes notitle, 100 title "ceiling 100 req/s" lw 2' %
                        (os.path.join(IMG, png), dat)):
                 w("![experiment 1](img/%s)\n" % png)
-        sync = (by(recs, "workerclass-sync", "hey") or {}).get("metrics", {}).get("rps")
-        virt = (by(recs, "workerclass-virtual", "hey") or {}).get("metrics", {}).get("rps")
-        gsync = (by(recs, "gunicorn-sync", "hey") or {}).get("metrics", {}).get("rps")
-        gev = (by(recs, "gunicorn-gevent", "hey") or {}).get("metrics", {}).get("rps")
+        sync, virt = metric(recs, "workerclass-sync", "hey"), metric(recs, "workerclass-virtual", "hey")
+        rates = {s["id"]: metric(recs, s["id"], "hey") for s in servers(recs)}
+        ceiling = ["`%s`" % i for i, v in rates.items() if v is not None and v >= 95]
+        serial = ["`%s`" % i for i, v in rates.items() if v is not None and v <= 5.5]
         read = []
-        if sync is not None:
-            read.append("`sync` served %s req/s (target ~5)" % f(sync, 2))
-        if virt is not None:
-            read.append("`virtual` %s req/s (target ≥ 95)" % f(virt, 1))
-        if sync and virt:
-            read.append("a ratio of %.1f× over sync" % (virt / sync))
-        if gsync and gev:
-            read.append("gunicorn gevent/sync: %s/%s = %.1f×" % (f(gev), f(gsync, 2), gev / gsync))
-        pwf = (by(recs, "plain-webflux", "hey") or {}).get("metrics", {}).get("rps")
+        if ceiling:
+            read.append("at the ceiling: " + ", ".join(ceiling))
+        if serial:
+            read.append("one request at a time: " + ", ".join(serial))
+        pwf = metric(recs, "plain-webflux", "hey")
         if pwf is not None:
-            read.append("plain WebFlux, whose blocking-style `/test` sleeps on the Netty event loops themselves "
-                        "(nothing offloads it), %s req/s" % f(pwf))
-        rfr = (by(recs, "workerclass-reactive", "hey") or {})
-        if rfr.get("watchdog_killed") or (rfr.get("metrics") or {}).get("rps") is None and rfr:
-            read.append("`reactive` (after its wrk warm-up on /todos) answered nothing: see the notes below and "
-                        "experiment 2's list of slots still held")
-        nw = (by(recs, "workerclass-reactive-nowarm", "hey") or {}).get("metrics", {}).get("rps")
+            read.append("plain WebFlux (%s req/s) sleeps on its event loops, as nothing offloads it" % f(pwf))
+        rfr = by(recs, "workerclass-reactive", "hey") or {}
+        if rfr and (rfr.get("watchdog_killed") or (rfr.get("metrics") or {}).get("rps") is None):
+            read.append("`reactive` answered nothing after its warm-up: see the slots still held")
+        nw = metric(recs, "workerclass-reactive-nowarm", "hey")
         if nw is not None:
-            read.append("`reactive` on a fresh server with no warm-up: %s req/s" % f(nw))
-        w("**Reading.** " + "; ".join(read) + ". siege `-r 1` is only 20 requests, so its rate includes "
-          "connection set-up and start-up of siege's threads; hey's 200 requests are the steadier figure.\n")
+            read.append("`reactive` with no warm-up: %s req/s" % f(nw))
+        read = ["; ".join(read)[:1].upper() + "; ".join(read)[1:]] if read else ["nothing to compare"]
+        w("**Reading.** " + "; ".join(read) + ".\n")
         if mode == "full":
             if sync is not None:
-                summary.append(("1: sync ~5 req/s", "%s req/s (hey) — %s" % (f(sync, 2), "met" if 4.5 <= sync <= 5.5 else "off")))
+                summary.append(("1: `sync` ~5 req/s", "%s — %s" % (f(sync, 2), "met" if 4.5 <= sync <= 5.5 else "off")))
             if virt is not None:
-                summary.append(("1: virtual ≥ 95 req/s", "%s req/s (hey) — %s" % (
-                    f(virt), "met" if virt >= 95 else "missed by %.1f req/s (%.1f%%)" % (95 - virt, 100 * (95 - virt) / 95))))
-        w(leaks(recs))
-        w(commands(recs) + "\n")
+                summary.append(("1: `virtual` ≥ 95 req/s", "%s — %s" % (
+                    f(virt), "met" if virt >= 95 else "missed by %.1f req/s" % (95 - virt))))
+        w_opt(leaks(recs))
+        w(commands_link(mode, 1, len(recs)))
 
     # ---------------------------------------------------------------- experiment 2
     mode, recs = pick(2)
-    w("## 2. `/todos` at 1 and 100 concurrent\n")
-    w(banner(mode, 2))
+    w("## 2. %s\n" % EXPERIMENTS[2])
+    w_opt(banner(mode, 2))
     if recs:
-        w("Our classes at their defaults (sync: 2 × cores + 1 = 5 workers; thread 1 × 200; virtual 1 × 1000; "
-          "reactive: cores event loops); plain Boot at its defaults; gunicorn `-w 5` (gthread `-t 4`), as in "
-          "the reference numbers of issue 6. `wrk` keeps connections alive; `ab` opens one connection per "
-          "request (no `-k`).\n")
+        seen(recs)
+        w("Every server at its defaults (`sync` 5 workers), gunicorn `-w 5` (gthread `-t 4`). wrk keeps "
+          "connections alive, ab opens one per request. Errors: all four runs.\n")
         rows = []
         for s in servers(recs):
-            c = []
-            for tool, tag in (("wrk", "c1"), ("wrk", "c100"), ("ab", "c1"), ("ab", "c100")):
-                m = (by(recs, s["id"], tool, tag) or {}).get("metrics", {})
-                c += [f(m.get("rps")), "%s / %s" % (f(m.get("p50_ms"), 2), f(m.get("p99_ms"), 2)), f(m.get("errors"))]
-            rows.append([s["label"]] + c)
-        w(table(["server", "wrk c1 req/s", "p50/p99 ms", "err", "wrk c100 req/s", "p50/p99 ms", "err",
-                 "ab c1 req/s", "p50/p99 ms", "fail", "ab c100 req/s", "p50/p99 ms", "fail"], rows))
+            errs = [metric(recs, s["id"], t, g, "errors") for t, g in (("wrk", "c1"), ("wrk", "c100"), ("ab", "c1"), ("ab", "c100"))]
+            errs = [x for x in errs if x is not None]
+            rows.append([sid(s), f(metric(recs, s["id"], "wrk", "c1")), f(metric(recs, s["id"], "wrk", "c100")),
+                         "%s/%s" % (f(metric(recs, s["id"], "wrk", "c100", "p50_ms"), 2),
+                                    f(metric(recs, s["id"], "wrk", "c100", "p99_ms"), 2)),
+                         f(metric(recs, s["id"], "ab", "c1")), f(metric(recs, s["id"], "ab", "c100")),
+                         f(sum(errs)) if errs else "–"])
+        w(table(["server", "wrk c1 req/s", "wrk c100 req/s", "c100 p50/p99 ms", "ab c1 req/s", "ab c100 req/s",
+                 "errors"], rows))
         w("")
-        def rps(sid, tool="wrk", tag="c100"):
-            return (by(recs, sid, tool, tag) or {}).get("metrics", {}).get("rps")
+
+        def rps(server_id):
+            return metric(recs, server_id, "wrk", "c100")
         ours = {s["id"]: rps(s["id"]) for s in servers(recs) if s["family"] == "workerclass" and rps(s["id"])}
         guns = {s["id"]: rps(s["id"]) for s in servers(recs) if s["family"] == "gunicorn" and rps(s["id"])}
-        read = []
-        if ours and guns:
+        if ours and guns and mode == "full":
             bo, bg = max(ours, key=ours.get), max(guns, key=guns.get)
             ratio = ours[bo] / guns[bg]
-            read.append("best of ours at c100 (wrk): %s %s req/s; best gunicorn: %s %s req/s; ratio %.2f× "
-                        "(target ≥ 6×)" % (bo, f(ours[bo]), bg, f(guns[bg]), ratio))
-            if mode == "full":
-                summary.append(("2: best class ≥ 6× gunicorn's best (wrk c100)", "%.2f× (%s vs %s) — %s" % (
-                    ratio, f(ours[bo]), f(guns[bg]), "met" if ratio >= 6 else "missed: %.0f%% of the target" % (100 * ratio / 6))))
+            summary.append(("2: best class ≥ 6× gunicorn's best", "%.2f× (`%s` vs `%s`) — %s" % (
+                ratio, bo, bg, "met" if ratio >= 6 else "missed")))
         for o, p in SAME_MODEL.items():
             a, b = rps(o), rps(p)
-            if a and b:
+            if a and b and mode == "full":
                 d = pct(a, b)
-                read.append("%s vs %s: %+.1f%%" % (o, p, d))
-                if mode == "full":
-                    summary.append(("2: %s within 3%% of %s (wrk c100)" % (o, p), "%+.1f%% (%s vs %s) — %s" % (
-                        d, f(a), f(b), "met" if d >= -3 else "missed by %.1f points" % (-3 - d))))
+                summary.append(("2: `%s` within 3%% of `%s`" % (o, p), "%+.1f%% — %s" % (
+                    d, "met" if d >= -3 else "missed by %.1f points" % (-3 - d))))
         ru, rn = rps("workerclass-reactive-undertow"), rps("workerclass-reactive")
-        if ru and rn:
-            read.append("reactive on Undertow vs on Netty: %+.1f%%" % pct(ru, rn))
-        w("**Reading.** " + "; ".join(read) + ". `sync` has no plain-Boot twin (Tomcat has no one-request-"
-          "per-thread, no-keep-alive mode). The two gaps have one cause, a hand-off per request that the "
-          "plain app does not make: under `thread` the handler runs on a platform worker while the "
-          "container's virtual thread waits (so that waiting in line holds no platform thread, and the 503 "
-          "of `server.timeout` goes out at the deadline even when the handler ignores its interrupt); "
-          "under `reactive` `/todos` returns a plain value, so it is blocking-style and runs on the offload "
-          "pool, where plain WebFlux runs it on the event loop itself (fast for this handler, and a stalled "
-          "server for one that blocks: see experiment 1). Experiment 7 shows how little of the CPU the "
-          "starter's own Java code takes; the rest is thread wake-ups in the kernel. At c1 the latency is "
-          "the whole round trip of one request; at c100 wrk's two threads compete with the server for the "
-          "2 cores.\n")
-        w(leaks(recs))
-        w(commands(recs) + "\n")
+        undertow = " Under `reactive`, Undertow is %.0f%% %s Netty." % (
+            abs(pct(ru, rn)), "behind" if ru < rn else "ahead of") if ru and rn else ""
+        w("**Reading.** `thread` and `reactive` trail plain Boot by a hand-off per request, kernel wake-ups rather "
+          "than the starter's Java code (experiment 7). Under `thread` the handler runs on a platform worker while "
+          "the container's virtual thread waits, so waiting holds no platform thread and `server.timeout` answers "
+          "on time; under `reactive` `/todos` returns a plain value and runs on the offload pool, where plain "
+          "WebFlux runs it on the loop (fast here, fatal for a handler that blocks: experiment 1).%s\n" % undertow)
+        w_opt(leaks(recs))
+        w(commands_link(mode, 2, len(recs)))
 
     # ---------------------------------------------------------------- experiment 3
     mode, recs = pick(3)
-    w("## 3. `/static` at 100 to 10,000 connections\n")
-    w(banner(mode, 3))
+    w("## 3. %s\n" % EXPERIMENTS[3])
+    w_opt(banner(mode, 3))
     if recs:
-        w("`wrk -t2 -cN -d10s --timeout 2s --latency` per level, one server start per class (all levels in a row). "
-          "Our classes at their defaults except `virtual` and `reactive` with `--server.worker-connections=10000` "
-          "(as gevent/eventlet get `-c 10000`); plain Boot at its defaults (Tomcat max-connections 8,192); "
-          "gunicorn `-w 5`. wrk counts a reply later than 2 s under `timeout` and leaves it out of the "
-          "percentiles, but counts it in requests/s.\n")
+        seen(recs)
         levels = sorted({int(r["tag"][1:]) for r in recs})
+        w("`wrk -t2 -cN -d10s --timeout 2s` per level. Defaults, but `virtual` and `reactive` with "
+          "`--server.worker-connections=10000` (gevent, eventlet `-c 10000`). Cells: 2xx req/s (p99 ms); the plot "
+          "has every level (%s). Failed: later than 2 s, socket errors, 503s. `drops`: connections dropped from a full accept queue "
+          "(`TcpExtListenOverflows`); the client retries after 1 s, then 3 s.\n" % ", ".join(format(n, ",") for n in levels))
+        shown_levels = sorted({levels[0], levels[-1]})
         rows = []
         for s in servers(recs):
+            cells, failed, drops = [], [], []
             for n in levels:
                 r = by(recs, s["id"], "wrk", "c%d" % n)
                 if not r:
                     continue
                 m = r["metrics"]
-                ok_rps = (m["requests"] - m["err_status"]) / m["duration_s"] if m.get("duration_s") else None
-                rows.append([s["label"], n, f(m.get("rps")), f(ok_rps), f(m.get("p99_ms"), 1), f(m.get("err_timeout")),
-                             f(m.get("err_connect")), f(m.get("err_read")), f(m.get("err_write")),
-                             f(m.get("err_status")), f(r.get("listen_overflows")), f(r.get("server_cpu_s")),
-                             f(tool_cpu(r), 2)])
-        w(table(["server", "connections", "req/s (all replies)", "2xx req/s", "p99 ms", "timeout", "connect err", "read err", "write err",
-                 "non-2xx", "listen drops", "server CPU s", "wrk CPU s"], rows))
-        w("`listen drops`: connections the kernel dropped during the load because the server's accept queue "
-          "was full (`TcpExtListenOverflows` from /proc/net/netstat, before and after; `–` where not recorded). "
-          "A dropped client retries its SYN after 1 s, then 3 s, so its first reply is late or past wrk's 2 s.\n")
+                failed.append(sum(m.get(k) or 0 for k in ("err_timeout", "err_connect", "err_read", "err_write", "err_status")))
+                if r.get("listen_overflows") is not None:
+                    drops.append(r["listen_overflows"])
+                if n in shown_levels:
+                    ok = (m["requests"] - m["err_status"]) / m["duration_s"] if m.get("duration_s") else None
+                    cells.append("%s (%s)" % (f(ok, 0), f(m.get("p99_ms"), 0)))
+            rows.append([sid(s)] + cells + ["/".join(str(x) for x in failed), f(sum(drops)) if drops else "–"])
+        w(table(["server"] + ["c%d" % n for n in shown_levels] + ["failed per level", "drops"], rows))
         w("")
         dat = os.path.join(PLOTDATA, "exp3.dat")
         blocks, titles = [], []
@@ -463,8 +534,9 @@ def main():
             if pts:
                 blocks.append("\n".join("%d %s" % p for p in pts))
                 titles.append(s["label"])
-        open(dat, "w").write("\n\n\n".join(blocks) + "\n")
+        write(dat, "\n\n\n".join(blocks) + "\n")
         png = "bench-exp3-%s.png" % mode
+
         def dt(t):   # workerclass solid, plain Boot dashed, gunicorn dotted
             return 1 if t.startswith("workerclass") else (2 if t.startswith("plain") else 3)
         plots = ", ".join('"%s" index %d using 1:2 with linespoints lw 2 dt %d lc %d title "%s"' % (
@@ -474,63 +546,50 @@ def main():
                               'set yrange [0:*]; set key below maxrows 4; set grid; set title "/static: requests/s against connections"; '
                               'plot %s' % (os.path.join(IMG, png), plots)):
             w("![experiment 3](img/%s)\n" % png)
-        read = ["`non-2xx` replies are 503s of a full line (`sync`, `thread`: capacity + `server.max-queued`); wrk "
-                "counts them in requests/s, so the `2xx req/s` column is the served rate"]
-        for sid in ("workerclass-virtual", "workerclass-reactive"):
-            lo, hi = by(recs, sid, "wrk", "c100"), by(recs, sid, "wrk", "c10000")
-            if lo and hi:
+        for sv in ("workerclass-virtual", "workerclass-reactive"):
+            lo, hi = by(recs, sv, "wrk", "c100"), by(recs, sv, "wrk", "c10000")
+            if lo and hi and mode == "full":
                 m = hi["metrics"]
                 ratio = m["rps"] / lo["metrics"]["rps"] if lo["metrics"]["rps"] else 0
-                read.append("%s at 10,000: %s req/s = %.0f%% of its c100 rate; %d errors (%d timeouts)" % (
-                    sid, f(m["rps"]), 100 * ratio, m["errors"], m["err_timeout"]))
-                if mode == "full":
-                    summary.append(("3: %s 0 errors and all replies < 2 s at 10,000" % sid, "%d errors, %d timeouts, p99 %s ms — %s" % (
-                        m["errors"], m["err_timeout"], f(m["p99_ms"]), "met" if m["errors"] == 0 else "missed")))
-                    summary.append(("3: %s req/s at 10,000 ≥ 80%% of at 100" % sid, "%.0f%% (%s vs %s) — %s" % (
-                        100 * ratio, f(m["rps"]), f(lo["metrics"]["rps"]), "met" if ratio >= 0.8 else "missed by %.0f points" % (80 - 100 * ratio))))
-        if len(read) == 1:
-            read.append("the 10,000-connection level was not run in this mode")
-        w("**Reading.** " + "; ".join(read) + ". At thousands of connections wrk itself needs much of the "
-          "2 cores (see the wrk CPU column): the rate is shared between server and load tool. "
-          "Where the late replies came from: the first full run found Tomcat's accept queue (`acceptCount` 100) "
-          "overflowing when wrk opens 10,000 connections at once (a hand-run A/B at commit 4963b23: 29,147 listen "
-          "drops with the default, 1,293 with 2048); `server.backlog` now defaults to gunicorn's 2048, which plain "
-          "Boot does not have. The rest of the tail is CPU: 2 cores shared by wrk and the server.\n")
-        w(leaks(recs))
-        w(commands(recs) + "\n")
+                summary.append(("3: `%s` at 10,000: no errors, replies < 2 s; ≥ 80%% of its c100 rate" % sv,
+                                "%d errors (%d late), p99 %s ms, %s; %.0f%%, %s" % (
+                                    m["errors"], m["err_timeout"], f(m["p99_ms"], 0), "met" if m["errors"] == 0 else "missed",
+                                    100 * ratio, "met" if ratio >= 0.8 else "missed")))
+        w("**Reading.** The 503s are `sync`'s and `thread`'s full line; the plot counts them. At thousands of "
+          "connections wrk needs much of the 2 cores. Late replies come from CPU and the accept queue: Tomcat's "
+          "own `acceptCount` of 100 overflows when 10,000 connections open at once (an A/B at commit 4963b23: "
+          "29,147 drops, 1,293 with 2048), hence the starter's `server.backlog` default of 2048.\n")
+        w_opt(leaks(recs))
+        w(commands_link(mode, 3, len(recs)))
 
     # ---------------------------------------------------------------- experiment 4
     mode, recs = pick(4)
-    w("## 4. `/cpu` at 10 concurrent\n")
-    w(banner(mode, 4))
+    w("## 4. %s\n" % EXPERIMENTS[4])
+    w_opt(banner(mode, 4))
     if recs:
-        w("SHA-256 chained 20× over 64 KiB per request; `wrk -t2 -c10 -d10s`. Sizes as in experiment 2.\n")
+        seen(recs)
+        w("SHA-256 chained 20× over 64 KiB per request; `wrk -t2 -c10 -d10s`; sizes as in experiment 2.\n")
         rows = []
         for s in servers(recs):
             r = by(recs, s["id"], "wrk", "c10")
             if r:
                 m = r["metrics"]
-                rows.append([s["label"], f(m.get("rps")), f(m.get("p50_ms"), 2), f(m.get("p99_ms"), 2),
-                             f(m.get("errors")), f(r.get("server_cpu_s")), f(tool_cpu(r), 2)])
-        w(table(["server", "req/s", "p50 ms", "p99 ms", "errors", "server CPU s", "wrk CPU s"], rows))
-        w("\n**Reading.** CPU-bound work cannot go faster than 2 cores allow, whatever the class; the "
-          "differences are the cost of hashing itself (CPython's `hashlib` calls OpenSSL; Java's "
-          "`MessageDigest`) and of scheduling. Compare server CPU seconds with the 2 × duration available.\n")
-        w(leaks(recs))
-        w(commands(recs) + "\n")
+                rows.append([sid(s), f(m.get("rps")), f(m.get("p99_ms"), 1), f(m.get("errors")), f(r.get("server_cpu_s"))])
+        w(table(["server", "req/s", "p99 ms", "errors", "server CPU s"], rows))
+        w("\n**Reading.** No class computes faster than 2 cores (20 CPU s in 10 s); the rest is the hashing "
+          "(OpenSSL under CPython's `hashlib`, Java's `MessageDigest`) and scheduling.\n")
+        w_opt(leaks(recs))
+        w(commands_link(mode, 4, len(recs)))
 
     # ---------------------------------------------------------------- experiment 5
     mode, recs = pick(5)
-    w("## 5. Resident memory with 10,000 requests in flight sleeping 1 s\n")
-    w(banner(mode, 5))
+    w("## 5. %s\n" % EXPERIMENTS[5])
+    w_opt(banner(mode, 5))
     if recs:
-        w("`wrk -t2 -c10000 --timeout 5s` on `/test?ms=1000` (reactive: `/test-async?ms=1000`, a non-blocking "
-          "delay, because blocking handlers under reactive are offloaded to a pool of 200). `virtual` with "
-          "`--server.worker-connections=10000`, `thread` with `--server.threads=10000`. VmRSS of the JVM "
-          "sampled from /proc every 0.5 s; `busy` read from `/actuator/workers` during the load (how many "
-          "requests were really in flight); Native Memory Tracking summary taken at 75% of the run, then the "
-          "live heap (`jcmd GC.class_histogram`, which runs a full GC first: its total is what the requests in "
-          "flight and the app really hold, whatever G1 has committed; the pause shows in the latency columns).\n")
+        seen(recs)
+        w("`wrk -t2 -c10000 --timeout 5s` on `/test?ms=1000` (reactive: `/test-async`), sized for 10,000 "
+          "(`--server.worker-connections`, `--server.threads`). VmRSS every 0.5 s; `busy` during the load; "
+          "Native Memory Tracking (committed) at 75% of the run, then the live heap after a full GC.\n")
         rows = []
         for s in servers(recs):
             r = by(recs, s["id"], "wrk", "c10000")
@@ -538,13 +597,12 @@ def main():
                 continue
             nm = (r.get("nmt") or {}).get("committed_kb", {})
             m = r["metrics"]
-            rows.append([s["label"] + (" -Xmx512m" if "xmx" in s["id"] else ""), f(r.get("rss_idle_kb", 0) / 1024, 0),
+            rows.append([sid(s), f(r.get("rss_idle_kb", 0) / 1024, 0),
                          f((r.get("rss_max_kb") or 0) / 1024, 0), f(r.get("busy_max")), f(r.get("threads_max")),
                          f(nm.get("Java Heap", 0) / 1024, 0) if nm else "–", f(nm.get("Thread", 0) / 1024, 0) if nm else "–",
-                         live_cell(r.get("nmt") or {}), f(m.get("rps")), f(m.get("p50_ms"), 0), f(m.get("errors"))])
-        w(table(["server", "RSS idle MiB", "RSS max MiB", "busy max", "threads max", "NMT heap committed MiB",
-                 "NMT thread committed MiB", "live heap MiB (busy then; KiB per request)", "req/s", "p50 ms",
-                 "errors"], rows))
+                         live_cell(r.get("nmt") or {}), f(m.get("rps")), f(m.get("errors"))])
+        w(table(["server", "RSS idle MiB", "RSS max MiB", "busy max", "threads max", "NMT heap MiB",
+                 "NMT thread MiB", "live heap MiB (busy; KiB each)", "req/s", "errors"], rows))
         w("")
         dat = os.path.join(PLOTDATA, "exp5.dat")
         blocks, titles = [], []
@@ -554,7 +612,7 @@ def main():
                 blocks.append("\n".join("%s %s" % (x["t"], x["rss_kb"] / 1024) for x in r["rss_samples"] if x["rss_kb"]))
                 titles.append(s["label"] + (" -Xmx512m" if "xmx" in s["id"] else ""))
         if blocks:
-            open(dat, "w").write("\n\n\n".join(blocks) + "\n")
+            write(dat, "\n\n\n".join(blocks) + "\n")
             png = "bench-exp5-%s.png" % mode
             plots = ", ".join('"%s" index %d using 1:2 with lines lw 2 title "%s"' % (dat, i, t) for i, t in enumerate(titles))
             if gnuplot('set terminal pngcairo size 1000,450 font ",9"; set output "%s"; set xlabel "s since load start"; '
@@ -563,105 +621,85 @@ def main():
                 w("![experiment 5](img/%s)\n" % png)
         v, t = by(recs, "workerclass-virtual", "wrk", "c10000"), by(recs, "workerclass-thread", "wrk", "c10000")
         read = []
-        if v and t and v.get("rss_max_kb") and t.get("rss_max_kb"):
+        if v and t and v.get("rss_max_kb") and t.get("rss_max_kb") and mode == "full":
             ratio = v["rss_max_kb"] / t["rss_max_kb"]
-            read.append("virtual's peak RSS is %.2f× thread's (target ≤ 0.25×); busy peaked at %s (virtual) and %s "
-                        "(thread) of 10,000" % (ratio, v.get("busy_max"), t.get("busy_max")))
-            if mode == "full":
-                summary.append(("5: virtual RSS ≤ ¼ of thread (10,000 threads)", "%.2f× (%s vs %s MiB) — %s" % (
-                    ratio, f(v["rss_max_kb"] / 1024, 0), f(t["rss_max_kb"] / 1024, 0),
-                    "met" if ratio <= 0.25 else "missed (%.1f× the allowed size)" % (ratio / 0.25))))
+            summary.append(("5: `virtual` RSS ≤ ¼ of `thread`'s", "%.2f× — %s" % (
+                ratio, "met" if ratio <= 0.25 else "missed (%.1f× the allowed size)" % (ratio / 0.25))))
         vx, tx = by(recs, "workerclass-virtual-xmx512m", "wrk", "c10000"), by(recs, "workerclass-thread-xmx512m", "wrk", "c10000")
         if vx and tx and vx.get("rss_max_kb") and tx.get("rss_max_kb"):
-            read.append("with -Xmx512m for both: %.2f× (but see the next point)" % (vx["rss_max_kb"] / tx["rss_max_kb"]))
+            read.append("with -Xmx512m for both, %.2f×" % (vx["rss_max_kb"] / tx["rss_max_kb"]))
         ooms = []
         for sv in servers(recs):
             for lp in glob.glob(os.path.join(RES, mode, "logs", sv["id"] + "-[0-9]*.log*")):
                 opener = gzip.open if lp.endswith(".gz") else open
                 if "OutOfMemoryError" in opener(lp, "rt", errors="replace").read():
-                    ooms.append("%s (`%s`)" % (sv["id"], os.path.relpath(lp, ROOT)))
+                    ooms.append("`%s` (`%s`)" % (sv["id"], os.path.relpath(lp, ROOT)))
         if ooms:
-            read.append("the server log shows `java.lang.OutOfMemoryError` for " + ", ".join(ooms) +
-                        ": those rows are failed runs, not footprints")
+            read.append("the log shows `OutOfMemoryError` for " + ", ".join(ooms) + ": failed runs, not footprints")
         if v and t:
             vn, tn = v.get("nmt") or {}, t.get("nmt") or {}
             if vn.get("live_heap_kb") and vn.get("live_heap_busy"):
                 per_req = vn["live_heap_kb"] / vn["live_heap_busy"]
-                read.append("under virtual the live heap was %s MiB with %s requests in flight, about %.0f KiB per "
-                            "request (Tomcat's per-connection buffers and request objects, and the parked "
-                            "virtual thread's stack chunk; the histogram is in the JSON)" % (
-                                f(vn["live_heap_kb"] / 1024, 0), vn["live_heap_busy"], per_req))
-                threads_then = t.get("threads_max")
-                stack_kb = (tn.get("committed_kb") or {}).get("Thread")
+                stack_kb, threads_then = (tn.get("committed_kb") or {}).get("Thread"), t.get("threads_max")
                 if threads_then and stack_kb:
                     per_thread = stack_kb / threads_then
-                    bound = per_req / (per_req + per_thread)
-                    read.append("a platform thread adds about %.0f KiB of committed stack (NMT `Thread` / threads), "
-                                "so with the same per-request heap on both sides virtual can at best be about "
-                                "%.2f× thread per request in flight, above the 0.25× target whatever the heap "
-                                "sizing" % (per_thread, bound))
+                    read.append("under `virtual` a request in flight holds about %.0f KiB of heap (Tomcat's buffers, "
+                                "the parked thread's stack), a platform thread %.0f KiB of stack more, so `virtual` "
+                                "can at best be %.2f× `thread`" % (per_req, per_thread, per_req / (per_req + per_thread)))
         ra = by(recs, "workerclass-reactive-async", "wrk", "c10000")
         rn = (ra or {}).get("nmt") or {}
         if rn.get("live_heap_kb") and rn.get("live_heap_busy"):
-            read.append("for comparison, reactive on Reactor Netty held %s MiB live for %s requests in flight, about "
-                        "%.0f KiB each: Netty keeps no per-connection buffers while a request waits" % (
-                            f(rn["live_heap_kb"] / 1024, 0), rn["live_heap_busy"],
-                            rn["live_heap_kb"] / rn["live_heap_busy"]))
-        w("**Reading.** " + ("; ".join(read) if read else "no virtual/thread pair in this mode") +
-          ". A virtual thread's stack lives on the Java heap, a platform thread's in native memory (NMT "
-          "`Thread`); with the default heap ceiling (1/4 of RAM) G1 lets the heap grow with the allocation "
-          "rate, so the heap, not the stacks, decides the resident size. When `busy max` is well under "
-          "10,000, the 2 cores could not get 10,000 requests in flight at once (wrk connects and the server "
-          "accepts at a limited rate), and the figure is for fewer requests in flight.\n")
-        w(leaks(recs, note=" — here the handlers sleep 1 s and wrk stops with requests still queued, so "
-                 "busy > 0 half a second later is expected and is not by itself a leak"))
-        w(commands(recs) + "\n")
+            read.append("on Netty about %.0f KiB" % (
+                rn["live_heap_kb"] / rn["live_heap_busy"]))
+        w("**Reading.** " + ("; ".join(read)[:1].upper() + "; ".join(read)[1:] + ". " if read else "") + "G1 grows the heap with the allocation rate, "
+          "so the heap, not the stacks, decides the resident size.\n")
+        w_opt(leaks(recs, note=": the handlers sleep 1 s and wrk stops with requests queued, so this is expected"))
+        w(commands_link(mode, 5, len(recs)))
 
     # ---------------------------------------------------------------- experiment 6
     mode, recs = pick(6)
-    w("## 6. The starter's own cost per request (JMH)\n")
-    w(banner(mode, 6))
+    w("## 6. %s\n" % EXPERIMENTS[6])
+    w_opt(banner(mode, 6))
     if recs:
         j = recs[0]
-        w("`bench/jmh` (JMH 1.37), single thread, no HTTP, average time. `direct`: the handler called "
-          "directly; `slotsAcquireRelease`: a `WorkerSlots` ticket taken and released (uncontended); "
-          "`virtualServe`: `VirtualWorkers.serve(handler)` (runs inline); `threadServe`: "
-          "`ThreadWorkers.serve(handler)` (hand-off to a pool thread and back). `timeout` is "
-          "`server.timeout`: 30 s (the default) arms a per-request alarm, 0s arms none.\n")
-        rows = [[x["benchmark"], x["params"].get("timeout"), f(x["score_ns"], 1),
-                 "± " + f(x["error_ns"], 1) if x["error_ns"] is not None else "–",
-                 "%s × %s" % (x["forks"], x["measurement"])] for x in j["results"]]
-        w(table(["benchmark", "timeout", "ns/op", "error (99.9%)", "forks × iterations"], rows))
-        w("\nCommand: `%s` (%s s)\n" % (portable(j["load_command"]), j["wall_s"]))
+        x0 = j["results"][0] if j["results"] else {}
+        w("`bench/jmh`, one thread, no HTTP, %s forks × %s iterations. `direct` calls the handler, "
+          "`slotsAcquireRelease` takes and releases a slot, `virtualServe` serves inline, `threadServe` hands off "
+          "to a pool thread and back; `timeout` 30s arms a deadline per request, 0s none; ± is JMH's 99.9%% error.\n" % (x0.get("forks"), x0.get("measurement")))
         res = {(x["benchmark"], x["params"].get("timeout")): x for x in j["results"]}
+        timeouts = sorted({t for _, t in res}, key=lambda t: (t == "0s", t))
+        rows = []
+        for b in sorted({b for b, _ in res}, key=lambda b: (b != "direct", b)):
+            rows.append([b] + ["%s ± %s" % (f(res[(b, t)]["score_ns"], 1), f(res[(b, t)]["error_ns"], 1))
+                               if (b, t) in res else "–" for t in timeouts])
+        w(table(["benchmark"] + ["ns/op, timeout %s" % t for t in timeouts], rows))
+        w("")
         d = res.get(("direct", "30s"))
-        read = []
         for b in ("virtualServe", "threadServe"):
+            cells = []
             for t in ("30s", "0s"):
                 x = res.get((b, t))
-                if x and d:
+                if x and d and mode == "full":
                     over = x["score_ns"] - d["score_ns"]
-                    read.append("%s (timeout %s) adds %.0f ns" % (b, t, over))
-                    if mode == "full":
-                        summary.append(("6: < 1 µs per request: %s, timeout %s" % (b, t), "%.0f ns ± %s — %s" % (
-                            over, f(x["error_ns"], 0), "met" if over < 1000 else "missed: %.1f× the budget" % (over / 1000))))
-        w("**Reading.** " + "; ".join(read) + " over a direct call. `threadServe` measures one hand-off to a "
-          "parked pool thread and the wake-up back, which is what `thread`/`sync` add on top of the "
-          "container's own executor; on a loaded 2-core machine that wake-up dominates.\n")
+                    cells.append("%s: %.0f ± %s ns, %s" % (t, over, f(x["error_ns"], 0),
+                                                          "met" if over < 1000 else "missed (%.1f×)" % (over / 1000)))
+            if cells:
+                summary.append(("6: `%s` adds < 1 µs to `direct`" % b, "; ".join(cells)))
+        w("**Reading.** `threadServe`'s cost is the wake-up of a parked pool thread and back, what `thread` and "
+          "`sync` add to the container's executor.\n")
+        w(commands_link(mode, 6, len(recs)))
 
     # ---------------------------------------------------------------- experiment 7
     mode, recs = pick(7)
-    w("## 7. Where the server's time goes (JFR)\n")
-    w(banner(mode, 7))
+    w("## 7. %s\n" % EXPERIMENTS[7])
+    w_opt(banner(mode, 7))
     recs = [x for x in recs if x.get("profile")]
     if recs:
-        w("Each Java server of experiment 2 again under `wrk -t2 -c100 -d10s /todos`, with a JFR recording "
-          "(`settings=profile`: a CPU sample of each running Java thread every 10-20 ms) over the load. A sample "
-          "belongs to the first frame from the top of its stack that is not the JDK's own: JDK code run for "
-          "the starter (a lock, a queue, a thread start) counts as the starter's. JFR samples Java code only: "
-          "time in the kernel (socket writes, futex wake-ups of a hand-off) is in the server CPU seconds, "
-          "not in the samples. The req/s column is the rate under the recording, with JFR's own overhead, "
-          "and is not comparable with experiment 2; the shares are what this experiment is for.\n")
+        seen(recs)
+        w("Experiment 2's Java servers under `wrk -t2 -c100 -d10s /todos`, recorded by JFR (`settings=profile`). "
+          "A sample belongs to its first frame that is not the JDK's; \"JDK only\": none (scheduling, polling); "
+          "Micrometer includes actuator's observation. "
+          "Kernel time is not sampled; req/s includes JFR's overhead.\n")
         owner_names = []
         for x in recs:
             for o, _ in sorted(x["profile"]["owners"].items(), key=lambda kv: -kv[1]):
@@ -672,42 +710,48 @@ def main():
             x = by(recs, sv["id"], "wrk", "c100-jfr")
             pr = x["profile"]
             n = pr["samples"] or 1
-            rows.append([sv["label"], f(x["metrics"].get("rps")), f(x.get("server_cpu_s")), pr["samples"]] +
+            rows.append([sid(sv), f(x["metrics"].get("rps"), 0)] +
                         ["%.1f%%" % (100.0 * pr["owners"].get(o, 0) / n) for o in owner_names])
-        w(table(["server", "req/s", "server CPU s", "samples"] + owner_names, rows))
-        read = []
+        w(table(["server", "req/s"] + [OWNER_SHORT.get(o, o) for o in owner_names], rows))
+        tops = []
         for sv in servers(recs):
             x = by(recs, sv["id"], "wrk", "c100-jfr")
-            pr = x["profile"]
-            mine = sum(v for k, v in pr["owners"].items() if k.startswith("workerclass"))
-            if sv["id"].startswith("workerclass"):
-                top = ", ".join("`%s` %d" % (k.rsplit(".", 2)[-2] + "." + k.rsplit(".", 1)[-1], v)
-                                for k, v in pr["starter_methods"][:4])
-                read.append("%s: %.1f%% of samples in the starter (%s)" % (
-                    sv["id"], 100.0 * mine / (pr["samples"] or 1), top or "none"))
-        w("\n**Reading.** " + "; ".join(read) + ". What the starter adds beyond these samples is mostly "
-          "not Java code: under `thread` (and `sync`) every request is handed from the virtual container "
-          "thread to a parked platform worker and back, two thread wake-ups in the kernel, which is why "
-          "experiment 6's `threadServe` costs microseconds while the Java work of a slot is tens of "
-          "nanoseconds. That hand-off is the price of the guarantees of the design: a request waiting "
-          "for a slot holds no platform thread, the control plane always finds a thread, and "
-          "`server.timeout` answers at the deadline even when the handler ignores its interrupt.\n")
-        w(commands(recs) + "\n")
+            if sv["id"].startswith("workerclass") and x["profile"]["starter_methods"]:
+                k = x["profile"]["starter_methods"][0][0]
+                tops.append("`%s` in `%s`" % (k.rsplit(".", 2)[-2] + "." + k.rsplit(".", 1)[-1], sv["id"]))
+        w("\n**Reading.** Most sampled in the starter: %s. Its larger cost is not Java code: under `thread` and "
+          "`sync` each request goes to a parked platform worker and back, two kernel wake-ups (experiment 6), the "
+          "price of the guarantees described in experiment 2.\n" % (", ".join(tops) or "none"))
+        w(commands_link(mode, 7, len(recs)))
 
-    # ---------------------------------------------------------------- summary
-    sm = ["## Targets of issue 6\n"]
-    if summary:
-        sm.append(table(["target", "measured (full mode)"], summary))
-    else:
-        sm.append("No full-mode results yet.")
-    sm.append("\nA target without a row was not measured in full mode (see its experiment's section). "
-              "Verdicts are computed by report.py from the JSON, not written by hand.\n")
+    # ---------------------------------------------------------------- preamble and summary
+    pre = [machine_line(machine)] if machine else []
+    pre.append(legend(shown))
+    if TALLY["checked"]:
+        pre.append("After each load `busy` and `queued` were back to 0 in %d of %d measurements%s.\n" % (TALLY["checked"] - TALLY["held"], TALLY["checked"],
+                                         " (the others are listed)" if TALLY["held"] else ""))
+    md[md.index("@@PREAMBLE@@")] = "\n".join(pre)
+    sm = ["### Targets\n", "The suite's goals, judged from the full-mode JSON.\n"]
+    sm.append(table(["target", "measured"], summary) if summary else "No full-mode results yet.")
+    sm.append("")
     md[md.index("@@SUMMARY@@")] = "\n".join(sm)
     text = "\n".join(md) + "\n"
     for old in glob.glob(os.path.join(IMG, "bench-exp*.png")):   # plots of a mode no longer shown
         if "img/" + os.path.basename(old) not in text:
             os.remove(old)
-    open(DOC, "w").write("\n".join(md) + "\n")
+    write(DOC, text)
+    check_portable([DOC] + glob.glob(os.path.join(RES, "*", "commands.md")))
+
+
+def check_portable(paths):
+    """Fails if a written page still names a folder of the machine (a path the rewrite above missed)."""
+    bad = []
+    for p in paths:
+        for n, line in enumerate(open(p), 1):
+            if LEAKS.search(line) or os.path.dirname(ROOT) + "/" in line:
+                bad.append("%s:%d: %s" % (os.path.relpath(p, ROOT), n, line.strip()[:160]))
+    if bad:
+        sys.exit("report.py: absolute paths of the machine left in the output:\n" + "\n".join(bad[:20]))
 
 
 if __name__ == "__main__":
