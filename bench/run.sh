@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark suite of issue 6.
+# The benchmark suite: every worker class against the gunicorn peers and plain Spring Boot.
 #
 #   bench/run.sh [quick|full] [experiment...]     experiments: 1 2 3 4 5 6 7 (default: 1 2 4 6 7 3 5)
 #                                                 and 1r: experiment 1 for reactive on a fresh server

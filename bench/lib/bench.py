@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Runs the benchmark experiments of issue 6 and writes one JSON file per measurement.
+"""Runs the benchmark experiments and writes one JSON file per measurement.
 
-    bench.py MODE EXPERIMENT      MODE: quick | full; EXPERIMENT: 1..6
+    bench.py MODE EXPERIMENT      MODE: quick | full; EXPERIMENT: 1..7 or 1r
 
 Servers are started on a free 127.0.0.1 port, waited for, measured and stopped by their own pid
 (the gunicorn peers are started and stopped by ../shared/peers/peers.sh). Every load command is
@@ -441,7 +441,7 @@ def exp1r(r):
 
 def default_servers():
     # Sizes: each class at its defaults (sync: 2 x cores + 1 = 5 workers here), gunicorn with
-    # 5 workers as in the 2026-11-24 reference numbers of issue 6.
+    # 5 workers, the same size as sync here.
     return [ours(c) for c in ("sync", "thread", "virtual", "reactive")] + [ours_undertow()] + \
            [plain(m) for m in ("tomcat", "virtual", "webflux")] + \
            [peer("sync", 5), peer("gthread", 5, t=4), peer("gevent", 5), peer("eventlet", 5)]
