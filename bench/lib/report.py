@@ -337,7 +337,7 @@ def machine_line(machine):
     ab = re.sub(r".*Version ([\d.]+).*", r"\1", m.get("ab") or "")
     siege = (m.get("siege") or "").replace("SIEGE ", "")
     return ("**Machine** (`%s` run, %s, commit `%s`): %s × %s, %.1f GiB, %s; JDK %s; wrk %s, ab %s, siege %s, "
-            "hey %s; gunicorn %s, %s, gevent %s, eventlet %s; `ulimit -n` %s; load average %s at start.\n" % (
+            "hey %s; gunicorn %s on %s, gevent %s, eventlet %s; `ulimit -n` %s; load average %s at start.\n" % (
                 mode, m.get("date_utc"), m.get("git_commit"), m.get("nproc"), m.get("cpu"),
                 m.get("mem_total_kb", 0) / 1048576, m.get("os"), java, wrk, ab, siege, m.get("hey"),
                 gunicorn, m.get("python"), m.get("gevent"), m.get("eventlet"), m.get("ulimit_n"),
