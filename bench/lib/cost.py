@@ -142,8 +142,11 @@ def measure(args, o):
     url = f"http://127.0.0.1:{port}{o.path}"
     try:
         warmed, share = warm(url, proc.pid, o.warm, o.conns, o.settle)
-        # The tail of warm-up traffic drains before the window opens.
-        time.sleep(1)
+        # Before the window opens: the warm-up's tail drains, and what a saturating load set off
+        # ends (the virtual-thread diagnostics see saturation as carrier lag and sample native
+        # methods for 5 s after the last late probe, plus two JFR flushes to explain it). The
+        # window measures the steady state at the offered rate.
+        time.sleep(o.pause)
         cpu0, jit0, g0, t0 = server_cpu_ns(proc.pid), compiler_cpu_ns(proc.pid), group_cpu_ns(proc.pid), time.time()
         answered, errors = offer(url, o.secs, o.conns, o.rate)
         t1, cpu1, jit1, g1 = time.time(), server_cpu_ns(proc.pid), compiler_cpu_ns(proc.pid), group_cpu_ns(proc.pid)
@@ -164,6 +167,7 @@ def main():
     ap.add_argument("--warm", type=int, default=10, help="most seconds of warm-up")
     ap.add_argument("--settle", type=float, default=0.02,
                     help="warm-up ends early once the JIT compilers use less than this share of a core")
+    ap.add_argument("--pause", type=int, default=12, help="idle seconds between warm-up and the window")
     ap.add_argument("--out")
     ap.add_argument("path")
     ap.add_argument("sides", nargs="+")
@@ -176,7 +180,8 @@ def main():
     for _ in range(o.rounds):
         for name, args in sides:
             runs[name].append(measure(args, o))
-    report = {"path": o.path, "rate": o.rate, "conns": o.conns, "secs": o.secs, "warm": o.warm, "settle": o.settle,
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    report = {"commit": commit or None, "path": o.path, "rate": o.rate, "conns": o.conns, "secs": o.secs, "warm": o.warm, "settle": o.settle, "pause": o.pause,
               "rounds": o.rounds, "date": time.strftime("%Y-%m-%d"), "sides": {}}
     first = None
     for name, args in sides:

@@ -214,6 +214,8 @@ def cost_commands(files):
                                                                        r["secs"], r["warm"])
         if "settle" in r:
             opts += " --settle %s" % r["settle"]
+        if "pause" in r:
+            opts += " --pause %s" % r["pause"]
         sides = " \\\n    ".join("'%s: %s'" % (side, portable(x["args"])) for side, x in r["sides"].items())
         parts.append("## %s\n\nMeasured %s.\n\n```sh\npython3 bench/lib/cost.py %s --out bench/results/cost/%s.json %s \\\n    %s\n```\n"
                      % (name, r["date"], opts, name, r["path"], sides))
@@ -309,6 +311,17 @@ def cost_section(w):
                 verdicts.append([what, "≤ %.2f×" % limit, "%.3f×" % ratio, verdict])
     w(table(["comparison", "side", "CPU µs per request, median (min–max)", "req/s", "errors", "JIT",
              "starter ms/s", "JFR ms/s", "command"], rows))
+    fixed = [name for name, r in ordered.items() if "settle" not in r]
+    if fixed:
+        w("\n%s: measured with a fixed 30 s warm-up (JIT not recorded) and a `virtual` probe that woke its "
+          "virtual thread 20 times a second whatever the load; the probe now wakes it only when no carrier is "
+          "free.\n" % ", ".join(fixed))
+    early = [name for name, r in ordered.items() if "settle" in r and "pause" not in r]
+    if early:
+        # Runs of cost.py before it paused between warm-up and window.
+        w("\n%s: measured 1 s after a saturating warm-up. The `virtual` diagnostics see saturation as carrier "
+          "lag and sample native methods until 5 s after it ends, so part of the JFR column is that tail, not "
+          "the steady state; cost.py now pauses 12 s first.\n" % ", ".join(early))
     if verdicts:
         w("")
         w(table(["target", "at most", "measured (medians)", "verdict"], verdicts))
