@@ -91,7 +91,7 @@ class VirtualThreadDiagnosticsTests {
 
 	@Test
 	void namesTheNativeFrameWhenACallBlocksInC() throws Throwable {
-		// The seed's experiment: libc sleep through the FFM API blocks the carrier without parking,
+		// gevent's C-extension trap: libc sleep through the FFM API blocks the carrier without parking,
 		// so there is no pinned event; only the lag and the native samples show it.
 		Optional<MethodHandle> sleep = libcSleep();
 		assumeTrue(sleep.isPresent(), "the FFM API is final from JDK 22 on");

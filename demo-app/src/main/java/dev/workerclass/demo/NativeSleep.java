@@ -6,8 +6,8 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /**
- * libc's {@code sleep(3)} through the FFM API: a call that blocks inside C, as the seed's C
- * extension did under gevent. A virtual thread in it cannot unmount, so it holds its carrier.
+ * libc's {@code sleep(3)} through the FFM API: a call that blocks inside C, as a blocking C
+ * extension does under gevent. A virtual thread in it cannot unmount, so it holds its carrier.
  */
 final class NativeSleep {
 

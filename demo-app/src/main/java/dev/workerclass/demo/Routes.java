@@ -86,7 +86,7 @@ public class Routes {
 	}
 
 	/**
-	 * The seed's C extension: blocks in C ({@code sleep(3)} via FFM). Under {@code virtual} each call
+	 * gevent's C-extension trap: blocks in C ({@code sleep(3)} via FFM). Under {@code virtual} each call
 	 * holds a carrier, so the whole server serves only as many at once as there are carriers.
 	 */
 	@GetMapping(path = "/native-sleep", produces = MediaType.TEXT_PLAIN_VALUE)

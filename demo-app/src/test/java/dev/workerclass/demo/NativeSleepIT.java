@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The seed's experiment on {@code virtual}: a call that blocks in C holds its carrier, so eight
+ * gevent's C-extension trap on {@code virtual}: a call that blocks in C holds its carrier, so eight
  * of them run only as many at a time as there are carriers; moved to the offload pool with
  * {@code @Blocking}, the eight run at once.
  */
