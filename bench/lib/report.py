@@ -202,8 +202,8 @@ def cost_section(w):
       "`workerclass-*` (probe, watchdog, timer) and of JFR's threads, which the `virtual` diagnostics start "
       "(medians). Sides alternate within each round; "
       "cells are the median of the rounds with the min–max. \"plain\" is the same jar with the starter's "
-      "auto-configuration excluded (`--spring.autoconfigure.exclude=...WorkerClassAutoConfiguration,"
-      "...WorkersEndpointAutoConfiguration`), so both sides load the same classes and the same actuator.\n")
+      "auto-configurations excluded (`--spring.autoconfigure.exclude=` with every class its "
+      "`AutoConfiguration.imports` lists), so both sides load the same classes and the same actuator.\n")
     rows, verdicts, plot = [], [], []
     for name in list(COST_TARGETS) + sorted(set(files) - set(COST_TARGETS)):
         r = files.get(name)

@@ -114,7 +114,7 @@ public abstract class PlatformThreadWorkers extends Workers {
 	 * resolution and its invocation over separately).
 	 * @throws RejectedExecutionException if the line is full
 	 */
-	public void execute(Runnable task) {
+	void execute(Runnable task) {
 		if (RUNNING_TASK.get() == this) {
 			task.run();
 			return;

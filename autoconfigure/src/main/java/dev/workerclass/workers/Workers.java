@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * signals reach the arbiter and not a worker. The endpoint and meters only read
  * {@link #snapshot()} and call {@link #resize}.
  */
-public abstract class Workers implements AutoCloseable {
+public abstract class Workers implements RequestPool, AutoCloseable {
 
 	private final WorkerSlots slots;
 
@@ -64,6 +64,7 @@ public abstract class Workers implements AutoCloseable {
 	}
 
 	/** The settings in force now (a resize changes the sizes). */
+	@Override
 	public WorkerSettings settings() {
 		return this.settings;
 	}
@@ -102,6 +103,7 @@ public abstract class Workers implements AutoCloseable {
 	 * before its thread is interrupted: the place to stop the handler's writes (an interrupted
 	 * thread's next channel operation closes the connection, and the 503 with it).
 	 */
+	@Override
 	public Outcome serve(Handler handler, Runnable atDeadline) throws Exception {
 		WorkerSettings current = this.settings;
 		long deadline = current.hasTimeout() ? System.nanoTime() + current.timeout().toNanos() : NO_DEADLINE;
@@ -218,6 +220,7 @@ public abstract class Workers implements AutoCloseable {
 	}
 
 	/** The counters at this moment. */
+	@Override
 	public WorkersSnapshot snapshot() {
 		WorkerSettings current = this.settings;
 		return new WorkersSnapshot(current.workerClass(), current.workers(), current.threads(),
