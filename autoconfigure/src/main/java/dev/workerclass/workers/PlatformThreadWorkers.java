@@ -19,9 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * thread and the thread picking up the next.
  * <p>
  * The hand-off costs two thread wake-ups per request. Running the container's whole task on a
- * worker when a slot is free (as plain Tomcat does) was tried on 2026-11-26 and measured slower on
- * the 2-core benchmark machine (wrk -c100 /todos: 8-11k against 15-17k req/s, three interleaved
- * runs each), so the hand-off stays; it also lets the 503 of a timeout leave at the deadline.
+ * worker when a slot is free, as plain Tomcat does, measured slower under load, so the hand-off
+ * stays; it also lets the 503 of a timeout leave at the deadline while the handler still runs.
  */
 public abstract class PlatformThreadWorkers extends Workers {
 
@@ -39,7 +38,7 @@ public abstract class PlatformThreadWorkers extends Workers {
 	static final long ANSWER_FIRST_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
 	PlatformThreadWorkers(WorkerSettings settings, String threadNamePrefix) {
-		super(settings, "workerclass-io-");
+		super(settings, "workerclass-container-");
 		int capacity = settings.capacity();
 		ThreadFactory threads = Thread.ofPlatform().name(threadNamePrefix, 1).daemon(false).factory();
 		this.pool = new ThreadPoolExecutor(capacity, capacity, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -137,7 +136,7 @@ public abstract class PlatformThreadWorkers extends Workers {
 			}
 		}));
 		if (ticket.isRejected()) {
-			throw new RejectedExecutionException("All " + slots().limit() + " threads are busy and " + slots().queued()
+			throw new RejectedExecutionException("All " + slots().capacity() + " threads are busy and " + slots().queued()
 					+ " tasks are waiting");
 		}
 	}

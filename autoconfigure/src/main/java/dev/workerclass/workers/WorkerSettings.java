@@ -315,11 +315,7 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 
 	/** Requests served at once with {@code workers} workers and this configuration's per-worker size. */
 	public long capacityOf(int workers) {
-		return switch (this.workerClass) {
-			case SYNC -> workers;
-			case THREAD -> (long) workers * this.threads;
-			case VIRTUAL, REACTIVE -> (long) workers * this.workerConnections;
-		};
+		return this.workerClass.capacity(workers, this.threads, this.workerConnections);
 	}
 
 	/** Whether requests have a deadline ({@code server.timeout} is not zero). */
@@ -329,12 +325,14 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 
 	/** What gunicorn's "Using worker: gevent" says, with the sizes: {@code virtual (workers=1, worker-connections=1000, capacity=1000)}. */
 	public String describe() {
-		String sizes = switch (this.workerClass) {
-			case SYNC -> "workers=" + this.workers + ", capacity=" + capacity();
-			case THREAD -> "workers=" + this.workers + ", threads=" + this.threads + ", capacity=" + capacity();
-			case VIRTUAL, REACTIVE -> "workers=" + this.workers + ", worker-connections=" + this.workerConnections
-					+ ", capacity=" + capacity();
-		};
+		StringBuilder sizes = new StringBuilder("workers=").append(this.workers);
+		if (this.workerClass.usesThreads()) {
+			sizes.append(", threads=").append(this.threads);
+		}
+		if (this.workerClass.usesWorkerConnections()) {
+			sizes.append(", worker-connections=").append(this.workerConnections);
+		}
+		sizes.append(", capacity=").append(capacity());
 		return this.workerClass.canonicalName() + " (" + sizes + ")";
 	}
 

@@ -44,10 +44,10 @@ class WorkersTests {
 	}
 
 	static Stream<Arguments> containerThreads() {
-		return Stream.of(Arguments.of(settings("sync", 2, null, null), "workerclass-io-"),
-				Arguments.of(settings("thread", 1, 2, null), "workerclass-io-"),
+		return Stream.of(Arguments.of(settings("sync", 2, null, null), "workerclass-container-"),
+				Arguments.of(settings("thread", 1, 2, null), "workerclass-container-"),
 				Arguments.of(settings("virtual", 1, null, 2), "workerclass-virtual-"),
-				Arguments.of(settings("reactive", 1, null, 2), "workerclass-io-"));
+				Arguments.of(settings("reactive", 1, null, 2), "workerclass-container-"));
 	}
 
 	@ParameterizedTest(name = "{1}")

@@ -14,6 +14,7 @@ import dev.workerclass.workers.ControlPlane;
 import dev.workerclass.workers.ObservedWorkers;
 import dev.workerclass.workers.OffloadWorkers;
 import dev.workerclass.workers.WorkerClass;
+import dev.workerclass.workers.WorkerModel.ThreadKind;
 import dev.workerclass.workers.WorkerSettings;
 import dev.workerclass.workers.Workers;
 import jakarta.servlet.DispatcherType;
@@ -61,13 +62,13 @@ public final class ServletWorkersAutoConfiguration {
 		return Workers.create(settings);
 	}
 
-	/** Under virtual, carriers blocked by native calls or pinning; nothing to watch for the platform classes. */
+	/** On virtual threads, carriers blocked by native calls or pinning; nothing to watch on platform threads. */
 	@Bean
 	@ConditionalOnMissingBean
 	WorkersDiagnostics workersDiagnostics(WorkerSettings settings, WorkerClassProperties properties) {
 		WorkerClassProperties.Diagnostics diagnostics = properties.getDiagnostics();
 		diagnostics.validate();
-		if (!diagnostics.isEnabled() || settings.workerClass() != WorkerClass.VIRTUAL) {
+		if (!diagnostics.isEnabled() || settings.workerClass().threadKind() != ThreadKind.VIRTUAL) {
 			return WorkersDiagnostics.none();
 		}
 		return WorkersDiagnostics.virtualThreads(() -> new VirtualThreadDiagnostics(

@@ -56,7 +56,7 @@ public final class UndertowWorkersAutoConfiguration {
 			factory.setBacklog(settings.acceptBacklog(128));
 			factory.setIdleTimeout(settings.keepAlive());
 			// Never pretend: resizing would change the slots but not the threads that serve them.
-			workers.fixWorkers("Undertow's I/O threads are fixed when its XNIO worker starts; change"
+			workers.pinWorkerCount("Undertow's I/O threads are fixed when its XNIO worker starts; change"
 					+ " server.workers and restart, or resize workerConnections");
 			return factory;
 		}
