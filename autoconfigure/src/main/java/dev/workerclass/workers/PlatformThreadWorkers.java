@@ -8,7 +8,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -32,8 +31,7 @@ public abstract class PlatformThreadWorkers extends Workers {
 	/**
 	 * How long after the deadline {@link #execute} interrupts a task: its caller (an event loop)
 	 * keeps the same deadline and answers 503 at it, and that answer must go out before the
-	 * interrupted handler's failure can race it. (The alarm timer used to sweep every 10 ms, which
-	 * gave this margin by accident; it now rings on time.)
+	 * interrupted handler's failure can race it.
 	 */
 	static final long ANSWER_FIRST_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -69,32 +67,34 @@ public abstract class PlatformThreadWorkers extends Workers {
 			}
 		});
 		this.pool.execute(task);
+		// The deadline is the alarm's: it seals the response, then interrupts this waiting thread.
+		Alarm alarm = Alarm.interruptAt(Thread.currentThread(), deadline, atDeadline);
 		try {
-			if (deadline == NO_DEADLINE) {
-				task.get();
-			}
-			else {
-				task.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-			}
-			return true;
-		}
-		catch (TimeoutException ex) {
-			// Interrupt the handler and answer now; its slot stays busy until it really returns.
-			atDeadline.run();
-			giveUp(task, claimed, ticket);
-			return false;
+			task.get();
 		}
 		catch (InterruptedException ex) {
 			giveUp(task, claimed, ticket);
-			throw ex;
+			if (alarm.disarm()) {
+				// Not the deadline: someone else interrupted this thread.
+				throw ex;
+			}
+			// The deadline: the handler is interrupted and the 503 leaves now; its slot stays busy
+			// until the handler really returns.
+			return false;
 		}
 		catch (ExecutionException ex) {
+			if (!alarm.disarm()) {
+				// Failed after its deadline, likely because of the interrupt: the 503 stands.
+				return false;
+			}
 			Throwable cause = ex.getCause();
 			if (cause instanceof Exception exception) {
 				throw exception;
 			}
 			throw (Error) cause;
 		}
+		// Done, but the alarm may have rung (and sealed the response) a moment before.
+		return alarm.disarm();
 	}
 
 	private static void giveUp(FutureTask<Void> task, AtomicBoolean claimed, WorkerSlots.Ticket ticket) {
