@@ -102,9 +102,9 @@ public final class WorkerClassAutoConfiguration {
 			Environment environment, int cores) {
 		Integer maxThreads = environment.getProperty("server.tomcat.threads.max", Integer.class,
 				environment.getProperty("server.jetty.threads.max", Integer.class));
-		Integer threads = (model == WorkerClass.THREAD) ? maxThreads : null;
+		Integer threads = model.usesThreads() ? maxThreads : null;
 		// Reactor Netty's own event loops: reactor.netty.ioWorkerCount, or the cores and at least 4.
-		int workers = (model == WorkerClass.REACTIVE) ? Integer.getInteger("reactor.netty.ioWorkerCount",
+		int workers = !model.isServlet() ? Integer.getInteger("reactor.netty.ioWorkerCount",
 				Math.max(cores, 4)) : 1;
 		return WorkerSettings.builder()
 			.workerClass(model.canonicalName())
