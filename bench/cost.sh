@@ -7,7 +7,7 @@
 #   bench/cost.sh [rounds] [comparison...]   default 3 rounds, every comparison; a few minutes
 #                                            per side and round (warm-up waits for the JIT)
 #
-# "plain" is the same jar with the starter's auto-configuration excluded, so both sides load the
+# "plain" is the same jar with every auto-configuration of the starter excluded, so both sides load the
 # same classes and differ only in what the starter does per request. Comparisons:
 #   todos-virtual   demo /todos at 2,000 req/s: plain virtual threads, virtual, virtual without diagnostics
 #   todos-default   demo /todos at 2,000 req/s, no class set: plain Boot defaults vs the starter observing
@@ -33,7 +33,9 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   cp demo-app/target/workerclass-demo-app-*.jar "$JARS/demo.jar"
   cp real-app/target/workerclass-real-app-*.jar "$JARS/real-app.jar"
 fi
-PLAIN="--spring.autoconfigure.exclude=dev.workerclass.autoconfigure.WorkerClassAutoConfiguration,dev.workerclass.actuate.WorkersEndpointAutoConfiguration"
+# Every auto-configuration the starter registers, read from its imports file so that none is missed.
+STARTER_AUTOCONFIGURATIONS=$(grep -v '^#' autoconfigure/src/main/resources/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports | paste -sd, -)
+PLAIN="--spring.autoconfigure.exclude=$STARTER_AUTOCONFIGURATIONS"
 DEMO="--enable-native-access=ALL-UNNAMED -jar $JARS/demo.jar"
 REAL="-jar $JARS/real-app.jar"
 # Warm-up: wrk until the JIT compilers use under 2% of a core (at most 240 s); the real app's page

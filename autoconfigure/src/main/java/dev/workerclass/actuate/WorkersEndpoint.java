@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import dev.workerclass.autoconfigure.WorkersDiagnostics;
+import dev.workerclass.diagnostics.WorkersDiagnostics;
 import dev.workerclass.workers.InvalidWorkerSettingException;
 import dev.workerclass.workers.OffloadWorkers;
 import dev.workerclass.workers.Workers;

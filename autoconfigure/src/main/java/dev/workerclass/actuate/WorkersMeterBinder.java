@@ -2,7 +2,9 @@ package dev.workerclass.actuate;
 
 import java.util.function.ToDoubleFunction;
 
-import dev.workerclass.autoconfigure.WorkersDiagnostics;
+import dev.workerclass.diagnostics.WorkersDiagnostics;
+import dev.workerclass.workers.OffloadWorkers;
+import dev.workerclass.workers.RequestPool;
 import dev.workerclass.workers.Workers;
 import dev.workerclass.workers.WorkersSnapshot;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -19,17 +21,17 @@ public class WorkersMeterBinder implements MeterBinder {
 
 	private final Workers workers;
 
-	private final Workers offload;
+	private final OffloadWorkers offload;
 
 	private final WorkersDiagnostics diagnostics;
 
-	public WorkersMeterBinder(Workers workers, Workers offload, WorkersDiagnostics diagnostics) {
+	public WorkersMeterBinder(Workers workers, OffloadWorkers offload, WorkersDiagnostics diagnostics) {
 		this.workers = workers;
 		this.offload = offload;
 		this.diagnostics = diagnostics;
 	}
 
-	public WorkersMeterBinder(Workers workers, Workers offload) {
+	public WorkersMeterBinder(Workers workers, OffloadWorkers offload) {
 		this(workers, offload, null);
 	}
 
@@ -96,7 +98,7 @@ public class WorkersMeterBinder implements MeterBinder {
 		counter(registry, tags, source, "workers.resizes", "Runtime resizes since start", WorkersSnapshot::resizes);
 	}
 
-	private static void gauge(MeterRegistry registry, Tags tags, Workers source, String name, String description,
+	private static void gauge(MeterRegistry registry, Tags tags, RequestPool source, String name, String description,
 			ToDoubleFunction<WorkersSnapshot> value) {
 		Gauge.builder(name, source, (workers) -> value.applyAsDouble(workers.snapshot()))
 			.description(description)
@@ -105,7 +107,7 @@ public class WorkersMeterBinder implements MeterBinder {
 			.register(registry);
 	}
 
-	private static void counter(MeterRegistry registry, Tags tags, Workers source, String name, String description,
+	private static void counter(MeterRegistry registry, Tags tags, RequestPool source, String name, String description,
 			ToDoubleFunction<WorkersSnapshot> value) {
 		FunctionCounter.builder(name, source, (workers) -> value.applyAsDouble(workers.snapshot()))
 			.description(description)

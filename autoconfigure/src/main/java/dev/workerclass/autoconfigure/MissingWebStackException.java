@@ -9,7 +9,7 @@ import org.springframework.util.ClassUtils;
  * MVC on a servlet container, {@code reactive} needs Spring WebFlux. The starter brings neither, so
  * the app's own dependencies decide; {@link MissingWebStackFailureAnalyzer} says which starter to add.
  */
-final class MissingWebStackException extends RuntimeException {
+public final class MissingWebStackException extends RuntimeException {
 
 	private final String workerClass;
 
@@ -25,7 +25,7 @@ final class MissingWebStackException extends RuntimeException {
 	 * @param workerClass the class as the user named it
 	 * @param resolved the class it resolved to
 	 */
-	static MissingWebStackException forClass(String workerClass, WorkerClass resolved, ClassLoader classLoader) {
+	public static MissingWebStackException forClass(String workerClass, WorkerClass resolved, ClassLoader classLoader) {
 		String property = "server.worker-class=" + workerClass;
 		if (resolved.isServlet()) {
 			if (!ClassUtils.isPresent("org.springframework.web.servlet.DispatcherServlet", classLoader)) {

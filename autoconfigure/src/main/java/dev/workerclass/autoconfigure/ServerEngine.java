@@ -11,7 +11,7 @@ import org.springframework.util.ClassUtils;
  * the servlet container Spring Boot picked from the class path, so for them the property may
  * only name that container's kind.
  */
-enum ServerEngine {
+public enum ServerEngine {
 
 	/** Reactor Netty, the default. */
 	NETTY("reactor.netty.http.server.HttpServer", "spring-boot-reactor-netty (spring-boot-starter-webflux)"),
@@ -32,7 +32,7 @@ enum ServerEngine {
 		this.artifact = artifact;
 	}
 
-	String canonicalName() {
+	public String canonicalName() {
 		return name().toLowerCase(Locale.ROOT);
 	}
 
@@ -42,7 +42,7 @@ enum ServerEngine {
 	 * @throws InvalidWorkerSettingException for an unknown name or an engine whose classes are
 	 * missing from the class path
 	 */
-	static ServerEngine reactive(String value, ClassLoader classLoader) {
+	public static ServerEngine reactive(String value, ClassLoader classLoader) {
 		ServerEngine engine = NETTY;
 		if (value != null) {
 			String name = value.toLowerCase(Locale.ROOT);
@@ -67,7 +67,7 @@ enum ServerEngine {
 	 * class path ({@code tomcat}, {@code jetty}), which is the one that serves.
 	 * @throws InvalidWorkerSettingException otherwise
 	 */
-	static void checkServlet(String value, String workerClass, ClassLoader classLoader) {
+	public static void checkServlet(String value, String workerClass, ClassLoader classLoader) {
 		if (value == null) {
 			return;
 		}

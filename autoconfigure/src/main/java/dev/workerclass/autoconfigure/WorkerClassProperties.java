@@ -97,9 +97,19 @@ public class WorkerClassProperties {
 	 */
 	public WorkerSettings toSettings(int cores, WorkerClass defaultClass) {
 		String className = (this.workerClass != null) ? this.workerClass : defaultClass.canonicalName();
-		return WorkerSettings.resolve(className, this.workers, this.threads, this.workerConnections, this.backlog,
-				this.keepAlive, this.gracefulTimeout, this.maxWorkers, this.maxQueued, this.timeout, this.offloadThreads,
-				cores);
+		return WorkerSettings.builder()
+			.workerClass(className)
+			.workers(this.workers)
+			.threads(this.threads)
+			.workerConnections(this.workerConnections)
+			.backlog(this.backlog)
+			.keepAlive(this.keepAlive)
+			.gracefulTimeout(this.gracefulTimeout)
+			.maxWorkers(this.maxWorkers)
+			.maxQueued(this.maxQueued)
+			.timeout(this.timeout)
+			.offloadThreads(this.offloadThreads)
+			.resolve(cores);
 	}
 
 	/**
@@ -228,7 +238,10 @@ public class WorkerClassProperties {
 		this.gracefulTimeout = gracefulTimeout;
 	}
 
-	/** {@code server.diagnostics.*}: the seed's "C extension" lesson, watched for in production. */
+	/**
+	 * {@code server.diagnostics.*}: watches, in production, for handlers that block what they must
+	 * not (a virtual thread's carrier, an event loop), as a C extension blocks a gevent worker.
+	 */
 	public static class Diagnostics {
 
 		/** Whether to watch for blocked carriers (virtual) and blocked event loops (reactive). */
@@ -244,7 +257,7 @@ public class WorkerClassProperties {
 		private Duration blockedLoopThreshold = Duration.ofMillis(500);
 
 		/** @throws InvalidWorkerSettingException for a threshold of zero or less */
-		void validate() {
+		public void validate() {
 			checkPositive("server.diagnostics.carrier-lag-threshold", this.carrierLagThreshold);
 			checkPositive("server.diagnostics.blocked-loop-threshold", this.blockedLoopThreshold);
 		}

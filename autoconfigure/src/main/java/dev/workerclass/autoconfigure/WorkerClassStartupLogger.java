@@ -4,6 +4,7 @@ import dev.workerclass.workers.WorkerSettings;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
 
@@ -19,10 +20,16 @@ class WorkerClassStartupLogger implements ApplicationListener<WebServerInitializ
 
 	private final boolean observed;
 
-	/** @param observed whether the engine serves on its own (no class set) and the starter only reports */
-	WorkerClassStartupLogger(WorkerSettings settings, boolean observed) {
+	private final ObjectProvider<WebServerEngine> engines;
+
+	/**
+	 * @param observed whether the engine serves on its own (no class set) and the starter only reports
+	 * @param engines the engines registered by their auto-configurations, to name the one that serves
+	 */
+	WorkerClassStartupLogger(WorkerSettings settings, boolean observed, ObjectProvider<WebServerEngine> engines) {
 		this.settings = settings;
 		this.observed = observed;
+		this.engines = engines;
 	}
 
 	@Override
@@ -30,7 +37,7 @@ class WorkerClassStartupLogger implements ApplicationListener<WebServerInitializ
 		if (event.getApplicationContext().getParent() != null) {
 			return; // a management child context shares the workers; say it once
 		}
-		String engine = EngineName.of(event.getWebServer());
+		String engine = WebServerEngine.nameOf(event.getWebServer(), this.engines.orderedStream());
 		if (this.observed) {
 			logger.info("No server.worker-class set: " + engine + " serves as in plain Spring Boot, reported as "
 					+ this.settings.describe() + "; set server.worker-class to choose and manage a class");

@@ -44,7 +44,8 @@ public class JettyWorkersCustomizer implements WebServerFactoryCustomizer<Config
 	}
 
 	private void customize(Server server, WorkerSettings settings) {
-		if (settings.workerClass() == WorkerClass.SYNC) {
+		WorkerClass workerClass = settings.workerClass();
+		if (workerClass.capsConnections()) {
 			// As on Tomcat: connections beyond workers, line and control plane wait in the backlog.
 			NetworkConnectionLimit limit = new NetworkConnectionLimit(settings.connectionLimit(), server);
 			server.addBean(limit);
@@ -57,11 +58,11 @@ public class JettyWorkersCustomizer implements WebServerFactoryCustomizer<Config
 					serverConnector.setIdleTimeout(settings.keepAlive().toMillis());
 				}
 			}
-			if (settings.workerClass() == WorkerClass.SYNC) {
+			if (!workerClass.keepsAlive()) {
 				HttpConnectionFactory http = connector.getConnectionFactory(HttpConnectionFactory.class);
 				if (http != null) {
 					HttpConfiguration configuration = http.getHttpConfiguration();
-					// No keep-alive for sync: every response closes its connection.
+					// No keep-alive: every response closes its connection.
 					configuration.addCustomizer((request, responseHeaders) -> {
 						responseHeaders.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
 						return request;

@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import dev.workerclass.workers.ControlPlane;
 import dev.workerclass.workers.OffloadWorkers;
 import dev.workerclass.workers.Overload;
+import dev.workerclass.workers.RequestPool;
 import dev.workerclass.workers.Workers;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -68,7 +69,7 @@ public class WorkersServletFilter extends GenericFilterBean {
 			chain.doFilter(request, response);
 			return;
 		}
-		Workers target = this.blockingHandlers.isBlocking(request) ? this.offload : this.workers;
+		RequestPool target = this.blockingHandlers.isBlocking(request) ? this.offload : this.workers;
 		SealableResponse guarded = new SealableResponse(response);
 		Workers.Outcome outcome;
 		try {

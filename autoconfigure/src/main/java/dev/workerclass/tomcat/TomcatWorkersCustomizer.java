@@ -38,19 +38,20 @@ public class TomcatWorkersCustomizer implements WebServerFactoryCustomizer<Confi
 		}
 		WorkerSettings settings = this.workers.settings();
 		protocol.setExecutor(this.workers.containerExecutor());
-		if (settings.workerClass() == WorkerClass.SYNC) {
-			// A sync worker holds its connection for exactly one request. Connections beyond the
-			// workers, their line and the control plane's few are not accepted: they wait in the
-			// kernel's backlog, as in front of gunicorn.
+		WorkerClass workerClass = settings.workerClass();
+		if (workerClass.capsConnections()) {
+			// Connections beyond the workers, their line and the control plane's few are not
+			// accepted: they wait in the kernel's backlog, as in front of gunicorn.
 			protocol.setMaxConnections(settings.connectionLimit());
 			this.workers.onResize((resized) -> protocol.setMaxConnections(resized.connectionLimit()));
-			if (protocol instanceof AbstractHttp11Protocol<?> http11) {
-				http11.setMaxKeepAliveRequests(1);
-			}
 		}
 		else {
 			raiseMaxConnections(protocol, settings);
 			this.workers.onResize((resized) -> raiseMaxConnections(protocol, resized));
+		}
+		if (!workerClass.keepsAlive() && protocol instanceof AbstractHttp11Protocol<?> http11) {
+			// One request per connection: the response closes it.
+			http11.setMaxKeepAliveRequests(1);
 		}
 		protocol.setAcceptCount(settings.acceptBacklog(protocol.getAcceptCount()));
 		if (settings.keepAlive() != null) {

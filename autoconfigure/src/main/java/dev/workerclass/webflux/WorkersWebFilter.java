@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.workerclass.workers.Alarm;
 import dev.workerclass.workers.ControlPlane;
 import dev.workerclass.workers.Overload;
 import dev.workerclass.workers.WorkerSettings;
@@ -71,7 +72,12 @@ public class WorkersWebFilter implements WebFilter, Ordered {
 		// response (a stream, server-sent events) is left to finish: it is not stuck.
 		AtomicBoolean timedOut = new AtomicBoolean();
 		// A companion that completes empty would end the request too, so a started response gets never().
-		Mono<Long> deadline = Mono.delay(settings.timeout())
+		// Timed by the workers' alarm, as every deadline is: no scheduled task per request.
+		long timeout = settings.timeout().toNanos();
+		Mono<Long> deadline = Mono.<Long>create((sink) -> {
+			Alarm alarm = Alarm.runAt(System.nanoTime() + timeout, () -> sink.success(timeout));
+			sink.onDispose(alarm::disarm);
+		})
 			.flatMap((tick) -> (!exchange.getResponse().isCommitted() && timedOut.compareAndSet(false, true))
 					? Mono.just(tick) : Mono.never());
 		return served.takeUntilOther(deadline).then(Mono.defer(() -> {

@@ -9,25 +9,29 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Interrupts a handler's thread at its request's deadline, unless the handler is done first.
- * Exactly one of the two wins, so an alarm never interrupts a thread that has moved on to other
- * work: the loser of the race clears the interrupt it may have been sent.
+ * The starter's one deadline mechanism: at a request's deadline it runs an action, unless the
+ * request is done first. Exactly one of the two wins. Most alarms interrupt a thread (the
+ * handler's, or the one waiting for it); the loser of that race clears the interrupt it may have
+ * been sent, so an alarm never interrupts a thread that has moved on to other work. The servlet
+ * classes, the offload pool and the reactive filter all keep time with it.
  * <p>
  * Armed alarms sit in one doubly linked list (the alarms are its nodes), so arming and disarming
  * are a link and an unlink under a short lock, with no allocation beyond the alarm itself. A single
  * timer thread sleeps until the earliest deadline it knows of and is woken early only by an alarm
  * armed with an earlier one. Every request has the same timeout, so in steady traffic new
  * deadlines are later than the planned one and the timer sleeps through: it wakes about once per
- * {@link #IDLE_HORIZON_NANOS idle horizon}, not per request.
+ * {@link #IDLE_HORIZON_NANOS idle horizon}, not per request. Each alarm that goes off rings on a
+ * virtual thread of its own.
  * <p>
- * Two earlier versions cost a fast route dearly: a scheduled task per request (a
- * {@code ScheduledExecutorService}) kept every cancelled task queued until its 30 s delay ran out
- * (virtual, /todos: about 35k against 44k req/s with server.timeout=0); then a concurrent set swept
- * every 10 ms by the timer thread cost about 2.5 µs of server CPU per request at 2,000 req/s, the
- * sweeps being 100 wake-ups a second over a hash table that never shrinks. Each alarm that goes
- * off rings on a virtual thread of its own.
+ * Why not the JDK's {@code ScheduledThreadPoolExecutor} (with
+ * {@code setRemoveOnCancelPolicy(true)}, so cancelled tasks leave its queue): it wakes its thread
+ * whenever a task becomes the head of its queue, which at a modest rate with one request in
+ * flight is once per request; a timed wake-up of a thread costs far more CPU than the request's
+ * link and unlink here. The same holds for Reactor's {@code Mono.delay}, which schedules on such
+ * an executor, and for a timed {@code Future.get}, which schedules a timed wake-up of its own for
+ * every request.
  */
-final class Alarm {
+public final class Alarm {
 
 	/** How long the timer sleeps when no alarm is armed: a later alarm with an earlier deadline wakes it. */
 	static final long IDLE_HORIZON_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -71,11 +75,12 @@ final class Alarm {
 
 	private volatile int state = ARMED;
 
+	/** The thread to interrupt when it rings; {@code null} for an alarm that only runs its action. */
 	private final Thread thread;
 
 	private final long deadline;
 
-	private final Runnable beforeInterrupt;
+	private final Runnable action;
 
 	// Links in the armed list, guarded by LOCK.
 
@@ -85,10 +90,10 @@ final class Alarm {
 
 	private boolean linked;
 
-	private Alarm(Thread thread, long deadline, Runnable beforeInterrupt) {
+	private Alarm(Thread thread, long deadline, Runnable action) {
 		this.thread = thread;
 		this.deadline = deadline;
-		this.beforeInterrupt = beforeInterrupt;
+		this.action = action;
 	}
 
 	/** An alarm that interrupts {@code thread} at {@code deadline} ({@link System#nanoTime()}), or none. */
@@ -101,11 +106,24 @@ final class Alarm {
 	 * operation close the connection, so whatever must stop the handler's writes runs before it.
 	 */
 	static Alarm interruptAt(Thread thread, long deadline, Runnable beforeInterrupt) {
+		return arm(thread, deadline, beforeInterrupt);
+	}
+
+	/**
+	 * An alarm that runs {@code action} at {@code deadline} ({@link System#nanoTime()}) on a thread
+	 * of its own, unless {@linkplain #disarm() disarmed} first: for a caller that keeps time
+	 * without a thread to interrupt (an event-loop request).
+	 */
+	public static Alarm runAt(long deadline, Runnable action) {
+		return arm(null, deadline, action);
+	}
+
+	private static Alarm arm(Thread thread, long deadline, Runnable action) {
 		if (deadline == Workers.NO_DEADLINE) {
 			return NONE;
 		}
 		Thread sweeper = timer();
-		Alarm alarm = new Alarm(thread, deadline, beforeInterrupt);
+		Alarm alarm = new Alarm(thread, deadline, action);
 		boolean earlier;
 		LOCK.lock();
 		try {
@@ -221,21 +239,24 @@ final class Alarm {
 	private void ring() {
 		if (STATE.compareAndSet(this, ARMED, RINGING)) {
 			try {
-				this.beforeInterrupt.run();
+				this.action.run();
 			}
 			finally {
-				this.thread.interrupt();
+				if (this.thread != null) {
+					this.thread.interrupt();
+				}
 				this.state = RANG;
 			}
 		}
 	}
 
 	/**
-	 * Called by the handler's thread when the handler is done.
+	 * Called when the request is done, by the interrupted thread itself for an alarm that
+	 * interrupts one.
 	 * @return {@code true} if it was done in time; {@code false} if the alarm rang first (the
 	 * interrupt it sent is cleared)
 	 */
-	boolean disarm() {
+	public boolean disarm() {
 		if (this == NONE) {
 			return true;
 		}
@@ -252,6 +273,10 @@ final class Alarm {
 		if (this.state == DISARMED) {
 			return true;
 		}
+		if (this.thread == null) {
+			// It rang: its action runs or ran, and there is no interrupt to clear.
+			return false;
+		}
 		// It rang: wait until its interrupt has been sent, then clear it, so that no late interrupt
 		// reaches this thread's next piece of work (writing the 503, say).
 		while (this.state == RINGING) {
@@ -261,8 +286,8 @@ final class Alarm {
 		return false;
 	}
 
-	/** Whether the deadline passed before the handler was done. */
-	boolean rang() {
+	/** Whether the deadline passed before the request was done. */
+	public boolean rang() {
 		int current = this.state;
 		return current == RINGING || current == RANG;
 	}

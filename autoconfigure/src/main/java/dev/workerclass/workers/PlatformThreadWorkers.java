@@ -8,7 +8,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -19,9 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * thread and the thread picking up the next.
  * <p>
  * The hand-off costs two thread wake-ups per request. Running the container's whole task on a
- * worker when a slot is free (as plain Tomcat does) was tried on 2026-11-26 and measured slower on
- * the 2-core benchmark machine (wrk -c100 /todos: 8-11k against 15-17k req/s, three interleaved
- * runs each), so the hand-off stays; it also lets the 503 of a timeout leave at the deadline.
+ * worker when a slot is free, as plain Tomcat does, measured slower under load, so the hand-off
+ * stays; it also lets the 503 of a timeout leave at the deadline while the handler still runs.
  */
 public abstract class PlatformThreadWorkers extends Workers {
 
@@ -33,13 +31,12 @@ public abstract class PlatformThreadWorkers extends Workers {
 	/**
 	 * How long after the deadline {@link #execute} interrupts a task: its caller (an event loop)
 	 * keeps the same deadline and answers 503 at it, and that answer must go out before the
-	 * interrupted handler's failure can race it. (The alarm timer used to sweep every 10 ms, which
-	 * gave this margin by accident; it now rings on time.)
+	 * interrupted handler's failure can race it.
 	 */
 	static final long ANSWER_FIRST_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
 	PlatformThreadWorkers(WorkerSettings settings, String threadNamePrefix) {
-		super(settings, "workerclass-io-");
+		super(settings, "workerclass-container-");
 		int capacity = settings.capacity();
 		ThreadFactory threads = Thread.ofPlatform().name(threadNamePrefix, 1).daemon(false).factory();
 		this.pool = new ThreadPoolExecutor(capacity, capacity, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -70,32 +67,34 @@ public abstract class PlatformThreadWorkers extends Workers {
 			}
 		});
 		this.pool.execute(task);
+		// The deadline is the alarm's: it seals the response, then interrupts this waiting thread.
+		Alarm alarm = Alarm.interruptAt(Thread.currentThread(), deadline, atDeadline);
 		try {
-			if (deadline == NO_DEADLINE) {
-				task.get();
-			}
-			else {
-				task.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-			}
-			return true;
-		}
-		catch (TimeoutException ex) {
-			// Interrupt the handler and answer now; its slot stays busy until it really returns.
-			atDeadline.run();
-			giveUp(task, claimed, ticket);
-			return false;
+			task.get();
 		}
 		catch (InterruptedException ex) {
 			giveUp(task, claimed, ticket);
-			throw ex;
+			if (alarm.disarm()) {
+				// Not the deadline: someone else interrupted this thread.
+				throw ex;
+			}
+			// The deadline: the handler is interrupted and the 503 leaves now; its slot stays busy
+			// until the handler really returns.
+			return false;
 		}
 		catch (ExecutionException ex) {
+			if (!alarm.disarm()) {
+				// Failed after its deadline, likely because of the interrupt: the 503 stands.
+				return false;
+			}
 			Throwable cause = ex.getCause();
 			if (cause instanceof Exception exception) {
 				throw exception;
 			}
 			throw (Error) cause;
 		}
+		// Done, but the alarm may have rung (and sealed the response) a moment before.
+		return alarm.disarm();
 	}
 
 	private static void giveUp(FutureTask<Void> task, AtomicBoolean claimed, WorkerSlots.Ticket ticket) {
@@ -114,7 +113,7 @@ public abstract class PlatformThreadWorkers extends Workers {
 	 * resolution and its invocation over separately).
 	 * @throws RejectedExecutionException if the line is full
 	 */
-	public void execute(Runnable task) {
+	void execute(Runnable task) {
 		if (RUNNING_TASK.get() == this) {
 			task.run();
 			return;
@@ -137,7 +136,7 @@ public abstract class PlatformThreadWorkers extends Workers {
 			}
 		}));
 		if (ticket.isRejected()) {
-			throw new RejectedExecutionException("All " + slots().limit() + " threads are busy and " + slots().queued()
+			throw new RejectedExecutionException("All " + slots().capacity() + " threads are busy and " + slots().queued()
 					+ " tasks are waiting");
 		}
 	}

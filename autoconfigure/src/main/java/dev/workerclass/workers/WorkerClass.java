@@ -5,39 +5,47 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * The four ways to handle concurrent requests, named as gunicorn names its worker classes
- * ({@code -k}). Each knows its aliases and its defaults; how a class runs requests lives in its
- * own {@link Workers} subclass.
+ * ({@code -k}). Each knows its names; what it is (its thread, its capacity rule, its defaults, what
+ * it asks of the engine) is its {@link WorkerModel}, declared beside the {@link Workers} subclass
+ * that runs it: {@link SyncWorkers}, {@link ThreadWorkers}, {@link VirtualWorkers},
+ * {@link ReactiveWorkers}.
  */
 public enum WorkerClass {
 
 	/** gunicorn {@code sync}: one platform thread per worker, one request at a time, no keep-alive. */
-	SYNC("sync", List.of(), true),
+	SYNC("sync", List.of(), () -> SyncWorkers.MODEL),
 
 	/** gunicorn {@code gthread}: a pool of {@code workers × threads} platform threads, keep-alive on. */
-	THREAD("thread", List.of("gthread", "threads"), true),
+	THREAD("thread", List.of("gthread", "threads"), () -> ThreadWorkers.MODEL),
 
 	/** gunicorn {@code gevent}/{@code eventlet}: one virtual thread per request. */
-	VIRTUAL("virtual", List.of("async", "gevent", "eventlet", "green"), true),
+	VIRTUAL("virtual", List.of("async", "gevent", "eventlet", "green"), () -> VirtualWorkers.MODEL),
 
 	/** gunicorn {@code tornado}/{@code aiohttp}: event-loop threads running Spring WebFlux. */
-	REACTIVE("reactive", List.of("tornado", "aiohttp", "gaiohttp", "asyncio", "event-loop"), false);
+	REACTIVE("reactive", List.of("tornado", "aiohttp", "gaiohttp", "asyncio", "event-loop"),
+			() -> ReactiveWorkers.MODEL);
 
 	/** The class used when {@code server.worker-class} is not set: a plain Spring Boot app's model. */
 	public static final WorkerClass DEFAULT = THREAD;
+
+	/** Default {@code server.worker-connections}: gunicorn's 1000, whatever the class. */
+	private static final int DEFAULT_WORKER_CONNECTIONS = 1000;
 
 	private final String canonicalName;
 
 	private final List<String> aliases;
 
-	private final boolean servlet;
+	// Read lazily: the models live in the Workers subclasses, which must not be initialized first.
+	private final Supplier<WorkerModel> model;
 
-	WorkerClass(String canonicalName, List<String> aliases, boolean servlet) {
+	WorkerClass(String canonicalName, List<String> aliases, Supplier<WorkerModel> model) {
 		this.canonicalName = canonicalName;
 		this.aliases = aliases;
-		this.servlet = servlet;
+		this.model = model;
 	}
 
 	/** The name the starter prints and reports: {@code sync}, {@code thread}, {@code virtual}, {@code reactive}. */
@@ -50,38 +58,67 @@ public enum WorkerClass {
 		return this.aliases;
 	}
 
-	/** Whether the class runs on a servlet container (Spring MVC) rather than WebFlux. */
+	/** What this class is: its thread, capacity rule, defaults and what it asks of the engine. */
+	public WorkerModel model() {
+		return this.model.get();
+	}
+
+	/** Makes this class's workers. */
+	public Workers newWorkers(WorkerSettings settings) {
+		return model().newWorkers().apply(settings);
+	}
+
+	/** Whether the class runs on a servlet container (Spring MVC) rather than WebFlux: every class but the event loops. */
 	public boolean isServlet() {
-		return this.servlet;
+		return model().threadKind() != WorkerModel.ThreadKind.EVENT_LOOP;
 	}
 
-	/** Default {@code server.workers}: gunicorn's 2 × cores + 1 for sync; 1 for thread and virtual; cores for reactive. */
+	/** The thread a request's handler runs on. */
+	public WorkerModel.ThreadKind threadKind() {
+		return model().threadKind();
+	}
+
+	/** Whether a connection stays open for the next request; a class that says no closes it after each response. */
+	public boolean keepsAlive() {
+		return model().keepsAlive();
+	}
+
+	/**
+	 * Whether the engine must accept no more connections than {@link WorkerSettings#connectionLimit()},
+	 * leaving the rest in the kernel's backlog; otherwise that limit is a floor under the engine's own.
+	 */
+	public boolean capsConnections() {
+		return model().capsConnections();
+	}
+
+	/** Default {@code server.workers} for a number of cores. */
 	public int defaultWorkers(int cores) {
-		return switch (this) {
-			case SYNC -> 2 * cores + 1;
-			case THREAD, VIRTUAL -> 1;
-			case REACTIVE -> cores;
-		};
+		return model().defaultWorkers().applyAsInt(cores);
 	}
 
-	/** Default {@code server.threads}: 200, the pool a plain Spring Boot app has on Tomcat. */
+	/** Default {@code server.threads}. */
 	public int defaultThreads() {
-		return this == THREAD ? 200 : 1;
+		return model().defaultThreads();
 	}
 
 	/** Default {@code server.worker-connections}: gunicorn's 1000. */
 	public int defaultWorkerConnections() {
-		return 1000;
+		return DEFAULT_WORKER_CONNECTIONS;
 	}
 
 	/** Whether {@code server.threads} means anything for this class. */
 	public boolean usesThreads() {
-		return this == THREAD;
+		return model().perWorker() == WorkerModel.PerWorker.THREADS;
 	}
 
 	/** Whether {@code server.worker-connections} means anything for this class. */
 	public boolean usesWorkerConnections() {
-		return this == VIRTUAL || this == REACTIVE;
+		return model().perWorker() == WorkerModel.PerWorker.WORKER_CONNECTIONS;
+	}
+
+	/** Requests served at once by {@code workers} workers of this class with these per-worker sizes. */
+	public long capacity(int workers, int threads, int workerConnections) {
+		return (long) workers * model().perWorker().size(threads, workerConnections);
 	}
 
 	/**

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Validated worker settings: what {@code server.worker-class}, {@code server.workers} and their
- * siblings resolve to once defaults are applied. Built with {@link #resolve}; a bad value never
+ * siblings resolve to once defaults are applied. Built with {@link #builder()}; a bad value never
  * gets this far.
  *
  * @param workerClass the model
@@ -54,25 +54,134 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 	}
 
 	/**
-	 * Applies defaults for the class and validates every value.
-	 * @param workerClassName the class or alias as given, {@code null} for the default class
-	 * @param cores available processors, for the defaults that depend on them
-	 * @throws InvalidWorkerSettingException naming the first property that is out of range
+	 * Starts the settings as the {@code server.*} properties give them: every size unset
+	 * ({@code null}) until named; {@link Builder#resolve} applies the class's defaults and
+	 * validates every value.
 	 */
-	public static WorkerSettings resolve(String workerClassName, Integer workers, Integer threads,
-			Integer workerConnections, Integer backlog, Duration keepAlive, Duration gracefulTimeout, Integer maxWorkers,
-			Integer maxQueued, int cores) {
-		return resolve(workerClassName, workers, threads, workerConnections, backlog, keepAlive, gracefulTimeout,
-				maxWorkers, maxQueued, null, null, cores);
+	public static Builder builder() {
+		return new Builder();
 	}
 
 	/**
-	 * As above, with the per-request deadline ({@code server.timeout}, {@code null} for 30 s, zero
-	 * for none) and the offload pool's size ({@code server.offload-threads}, {@code null} for 200).
+	 * The {@code server.*} values as given, each {@code null} until set, named as the properties
+	 * are: {@code WorkerSettings.builder().workerClass("virtual").workerConnections(5).resolve(cores)}.
 	 */
-	public static WorkerSettings resolve(String workerClassName, Integer workers, Integer threads,
-			Integer workerConnections, Integer backlog, Duration keepAlive, Duration gracefulTimeout, Integer maxWorkers,
-			Integer maxQueued, Duration timeout, Integer offloadThreads, int cores) {
+	public static final class Builder {
+
+		private String workerClass;
+
+		private Integer workers;
+
+		private Integer threads;
+
+		private Integer workerConnections;
+
+		private Integer backlog;
+
+		private Duration keepAlive;
+
+		private Duration gracefulTimeout;
+
+		private Integer maxWorkers;
+
+		private Integer maxQueued;
+
+		private Duration timeout;
+
+		private Integer offloadThreads;
+
+		private Builder() {
+		}
+
+		/** {@code server.worker-class}: a class or alias; {@code null} for the {@link WorkerClass#DEFAULT default}. */
+		public Builder workerClass(String workerClass) {
+			this.workerClass = workerClass;
+			return this;
+		}
+
+		/** {@code server.workers}. */
+		public Builder workers(Integer workers) {
+			this.workers = workers;
+			return this;
+		}
+
+		/** {@code server.threads}. */
+		public Builder threads(Integer threads) {
+			this.threads = threads;
+			return this;
+		}
+
+		/** {@code server.worker-connections}. */
+		public Builder workerConnections(Integer workerConnections) {
+			this.workerConnections = workerConnections;
+			return this;
+		}
+
+		/** {@code server.backlog}. */
+		public Builder backlog(Integer backlog) {
+			this.backlog = backlog;
+			return this;
+		}
+
+		/** {@code server.keep-alive}. */
+		public Builder keepAlive(Duration keepAlive) {
+			this.keepAlive = keepAlive;
+			return this;
+		}
+
+		/** {@code server.graceful-timeout}. */
+		public Builder gracefulTimeout(Duration gracefulTimeout) {
+			this.gracefulTimeout = gracefulTimeout;
+			return this;
+		}
+
+		/** {@code server.max-workers}. */
+		public Builder maxWorkers(Integer maxWorkers) {
+			this.maxWorkers = maxWorkers;
+			return this;
+		}
+
+		/** {@code server.max-queued}. */
+		public Builder maxQueued(Integer maxQueued) {
+			this.maxQueued = maxQueued;
+			return this;
+		}
+
+		/** {@code server.timeout}: {@code null} for {@link WorkerSettings#DEFAULT_TIMEOUT 30 s}, zero for none. */
+		public Builder timeout(Duration timeout) {
+			this.timeout = timeout;
+			return this;
+		}
+
+		/** {@code server.offload-threads}: {@code null} for {@value WorkerSettings#DEFAULT_OFFLOAD_THREADS}. */
+		public Builder offloadThreads(Integer offloadThreads) {
+			this.offloadThreads = offloadThreads;
+			return this;
+		}
+
+		/**
+		 * Applies defaults for the class and validates every value.
+		 * @param cores available processors, for the defaults that depend on them
+		 * @throws InvalidWorkerSettingException naming the first property that is out of range
+		 */
+		public WorkerSettings resolve(int cores) {
+			return WorkerSettings.resolve(this, cores);
+		}
+
+	}
+
+	private static WorkerSettings resolve(Builder given, int cores) {
+		String workerClassName = given.workerClass;
+		Integer workers = given.workers;
+		Integer threads = given.threads;
+		Integer workerConnections = given.workerConnections;
+		Integer backlog = given.backlog;
+		Duration keepAlive = given.keepAlive;
+		Duration gracefulTimeout = given.gracefulTimeout;
+		Integer maxWorkers = given.maxWorkers;
+		Integer maxQueued = given.maxQueued;
+		Duration timeout = given.timeout;
+		Integer offloadThreads = given.offloadThreads;
 		WorkerClass workerClass = (workerClassName != null) ? WorkerClass.parse(workerClassName) : WorkerClass.DEFAULT;
 		int resolvedWorkers = checkRange("server.workers", workers, workerClass.defaultWorkers(cores), 1, MAX_WORKERS);
 		int resolvedThreads = checkRange("server.threads", threads, workerClass.defaultThreads(), 1, MAX_PER_WORKER);
@@ -206,11 +315,7 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 
 	/** Requests served at once with {@code workers} workers and this configuration's per-worker size. */
 	public long capacityOf(int workers) {
-		return switch (this.workerClass) {
-			case SYNC -> workers;
-			case THREAD -> (long) workers * this.threads;
-			case VIRTUAL, REACTIVE -> (long) workers * this.workerConnections;
-		};
+		return this.workerClass.capacity(workers, this.threads, this.workerConnections);
 	}
 
 	/** Whether requests have a deadline ({@code server.timeout} is not zero). */
@@ -220,12 +325,14 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 
 	/** What gunicorn's "Using worker: gevent" says, with the sizes: {@code virtual (workers=1, worker-connections=1000, capacity=1000)}. */
 	public String describe() {
-		String sizes = switch (this.workerClass) {
-			case SYNC -> "workers=" + this.workers + ", capacity=" + capacity();
-			case THREAD -> "workers=" + this.workers + ", threads=" + this.threads + ", capacity=" + capacity();
-			case VIRTUAL, REACTIVE -> "workers=" + this.workers + ", worker-connections=" + this.workerConnections
-					+ ", capacity=" + capacity();
-		};
+		StringBuilder sizes = new StringBuilder("workers=").append(this.workers);
+		if (this.workerClass.usesThreads()) {
+			sizes.append(", threads=").append(this.threads);
+		}
+		if (this.workerClass.usesWorkerConnections()) {
+			sizes.append(", worker-connections=").append(this.workerConnections);
+		}
+		sizes.append(", capacity=").append(capacity());
 		return this.workerClass.canonicalName() + " (" + sizes + ")";
 	}
 

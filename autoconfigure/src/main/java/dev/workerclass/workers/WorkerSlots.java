@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * come first served, and gives its slot back when it ends. This is where "busy" and "queued" come
  * from for every worker class, so they are exact, not sampled.
  * <p>
- * The limit may change at any time: growing hands the new slots to waiting requests at once;
+ * The capacity may change at any time: growing hands the new slots to waiting requests at once;
  * shrinking takes no slot away from a request that holds one, it only admits fewer from then on.
  * The line is bounded: a request that finds it full is {@linkplain Ticket#isRejected() rejected}
  * at once, so that overload gets a fast, honest answer instead of a hang.
@@ -28,19 +28,19 @@ public final class WorkerSlots {
 
 	private final LongAdder rejected = new LongAdder();
 
-	private int limit;
+	private int capacity;
 
 	private int maxQueued;
 
 	private int busy;
 
 	/**
-	 * @param limit slots
+	 * @param capacity slots: requests served at once
 	 * @param maxQueued requests that may wait for a slot; one more is rejected
 	 */
-	public WorkerSlots(int limit, int maxQueued) {
-		checkLimit(limit);
-		this.limit = limit;
+	public WorkerSlots(int capacity, int maxQueued) {
+		checkCapacity(capacity);
+		this.capacity = capacity;
 		this.maxQueued = Math.max(0, maxQueued);
 	}
 
@@ -77,7 +77,7 @@ public final class WorkerSlots {
 	private boolean take(Ticket ticket) {
 		this.lock.lock();
 		try {
-			if (this.busy < this.limit && this.waiting.isEmpty()) {
+			if (this.busy < this.capacity && this.waiting.isEmpty()) {
 				this.busy++;
 				ticket.state = Ticket.GRANTED;
 				return true;
@@ -97,12 +97,12 @@ public final class WorkerSlots {
 	}
 
 	/** Changes the number of slots. Waiting requests that now fit are admitted before this returns. */
-	public void setLimit(int limit) {
-		checkLimit(limit);
+	public void setCapacity(int capacity) {
+		checkCapacity(capacity);
 		List<Ticket> admitted;
 		this.lock.lock();
 		try {
-			this.limit = limit;
+			this.capacity = capacity;
 			admitted = admitWaiting();
 		}
 		finally {
@@ -132,10 +132,11 @@ public final class WorkerSlots {
 		}
 	}
 
-	public int limit() {
+	/** Slots: requests served at once. */
+	public int capacity() {
 		this.lock.lock();
 		try {
-			return this.limit;
+			return this.capacity;
 		}
 		finally {
 			this.lock.unlock();
@@ -176,11 +177,11 @@ public final class WorkerSlots {
 
 	// Called with the lock held; the callers run the grants once it is released.
 	private List<Ticket> admitWaiting() {
-		if (this.waiting.isEmpty() || this.busy >= this.limit) {
+		if (this.waiting.isEmpty() || this.busy >= this.capacity) {
 			return List.of();
 		}
 		List<Ticket> admitted = new ArrayList<>();
-		while (this.busy < this.limit && !this.waiting.isEmpty()) {
+		while (this.busy < this.capacity && !this.waiting.isEmpty()) {
 			Ticket next = this.waiting.pollFirst();
 			// Every change of state happens under the lock, and a released ticket leaves the line with
 			// it; checked all the same, so that a ticket is never granted twice.
@@ -193,9 +194,9 @@ public final class WorkerSlots {
 		return admitted;
 	}
 
-	private static void checkLimit(int limit) {
-		if (limit < 1) {
-			throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+	private static void checkCapacity(int capacity) {
+		if (capacity < 1) {
+			throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
 		}
 	}
 

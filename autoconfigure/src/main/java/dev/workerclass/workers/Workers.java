@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * signals reach the arbiter and not a worker. The endpoint and meters only read
  * {@link #snapshot()} and call {@link #resize}.
  */
-public abstract class Workers implements AutoCloseable {
+public abstract class Workers implements RequestPool, AutoCloseable {
 
 	private final WorkerSlots slots;
 
@@ -44,7 +44,7 @@ public abstract class Workers implements AutoCloseable {
 	private volatile WorkerSettings settings;
 
 	/** Why the worker count cannot change on this engine; {@code null} while it can. */
-	private volatile String fixedWorkersReason;
+	private volatile String pinnedWorkerCountReason;
 
 	protected Workers(WorkerSettings settings, String containerThreadPrefix) {
 		this.settings = settings;
@@ -55,15 +55,11 @@ public abstract class Workers implements AutoCloseable {
 
 	/** Creates the workers for the settings' class. */
 	public static Workers create(WorkerSettings settings) {
-		return switch (settings.workerClass()) {
-			case SYNC -> new SyncWorkers(settings);
-			case THREAD -> new ThreadWorkers(settings);
-			case VIRTUAL -> new VirtualWorkers(settings);
-			case REACTIVE -> new ReactiveWorkers(settings);
-		};
+		return settings.workerClass().newWorkers(settings);
 	}
 
 	/** The settings in force now (a resize changes the sizes). */
+	@Override
 	public WorkerSettings settings() {
 		return this.settings;
 	}
@@ -102,6 +98,7 @@ public abstract class Workers implements AutoCloseable {
 	 * before its thread is interrupted: the place to stop the handler's writes (an interrupted
 	 * thread's next channel operation closes the connection, and the 503 with it).
 	 */
+	@Override
 	public Outcome serve(Handler handler, Runnable atDeadline) throws Exception {
 		WorkerSettings current = this.settings;
 		long deadline = current.hasTimeout() ? System.nanoTime() + current.timeout().toNanos() : NO_DEADLINE;
@@ -183,19 +180,19 @@ public abstract class Workers implements AutoCloseable {
 	public synchronized WorkersSnapshot resize(Integer workers, Integer threads, Integer workerConnections) {
 		WorkerSettings resized = this.settings.resized(workers, threads, workerConnections, "workers", "threads",
 				"workerConnections");
-		String fixed = this.fixedWorkersReason;
-		if (fixed != null && resized.workers() != this.settings.workers()) {
+		String pinned = this.pinnedWorkerCountReason;
+		if (pinned != null && resized.workers() != this.settings.workers()) {
 			throw new InvalidWorkerSettingException("workers", workers,
-					this.settings.workers() + ", the current count: " + fixed);
+					this.settings.workers() + ", the current count: " + pinned);
 		}
 		int capacity = resized.capacity();
-		boolean growing = capacity > this.slots.limit();
+		boolean growing = capacity > this.slots.capacity();
 		if (growing) {
 			sizesChanged(resized);
 		}
 		this.settings = resized;
 		this.slots.setMaxQueued(resized.maxQueued());
-		this.slots.setLimit(capacity);
+		this.slots.setCapacity(capacity);
 		if (!growing) {
 			sizesChanged(resized);
 		}
@@ -205,11 +202,11 @@ public abstract class Workers implements AutoCloseable {
 	}
 
 	/**
-	 * Tells that the engine cannot change the number of workers while it runs: a resize that asks
-	 * for another count is refused with {@code reason}; the other sizes may still change.
+	 * Pins the number of workers, for an engine that cannot change it while it runs: a resize that
+	 * asks for another count is refused with {@code reason}; the other sizes may still change.
 	 */
-	public void fixWorkers(String reason) {
-		this.fixedWorkersReason = reason;
+	public void pinWorkerCount(String reason) {
+		this.pinnedWorkerCountReason = reason;
 	}
 
 	/** Called with the new settings after every resize; engines use it to follow (connection limits, event loops). */
@@ -218,10 +215,11 @@ public abstract class Workers implements AutoCloseable {
 	}
 
 	/** The counters at this moment. */
+	@Override
 	public WorkersSnapshot snapshot() {
 		WorkerSettings current = this.settings;
 		return new WorkersSnapshot(current.workerClass(), current.workers(), current.threads(),
-				current.workerConnections(), this.slots.limit(), this.slots.busy(), this.slots.queued(),
+				current.workerConnections(), this.slots.capacity(), this.slots.busy(), this.slots.queued(),
 				this.slots.completed(), this.slots.rejected(), this.timedOut.sum(), this.resizes.sum(),
 				current.maxWorkers(),
 				this.slots.maxQueued(), this.startedAt);

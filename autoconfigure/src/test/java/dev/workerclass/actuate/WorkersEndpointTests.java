@@ -38,8 +38,13 @@ class WorkersEndpointTests {
 
 	private WorkersEndpoint endpoint(String workerClass, Integer workers, Integer threads, Integer workerConnections,
 			Integer maxWorkers) {
-		WorkerSettings settings = WorkerSettings.resolve(workerClass, workers, threads, workerConnections, null, null,
-				null, maxWorkers, null, 2);
+		WorkerSettings settings = WorkerSettings.builder()
+			.workerClass(workerClass)
+			.workers(workers)
+			.threads(threads)
+			.workerConnections(workerConnections)
+			.maxWorkers(maxWorkers)
+			.resolve(2);
 		this.workers = Workers.create(settings);
 		this.offload = new OffloadWorkers(settings);
 		return new WorkersEndpoint(this.workers, this.offload, () -> "tomcat");
@@ -230,7 +235,7 @@ class WorkersEndpointTests {
 
 	@Test
 	void theEngineIsAskedEachTime() {
-		this.workers = Workers.create(WorkerSettings.resolve("sync", 1, null, null, null, null, null, null, null, 2));
+		this.workers = Workers.create(WorkerSettings.builder().workerClass("sync").workers(1).resolve(2));
 		String[] engine = { "unknown" };
 		WorkersEndpoint endpoint = new WorkersEndpoint(this.workers, null, () -> engine[0]);
 		assertThat(endpoint.workers()).containsEntry("engine", "unknown");

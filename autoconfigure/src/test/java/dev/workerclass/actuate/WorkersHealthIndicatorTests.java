@@ -36,7 +36,11 @@ class WorkersHealthIndicatorTests {
 	@Test
 	void saturatedWorkersAreStillUpAndShowHowBusyTheyAre() {
 		try (Workers workers = Workers.create(
-				WorkerSettings.resolve("reactive", 1, null, 2, null, null, null, null, null, 2))) {
+				WorkerSettings.builder()
+					.workerClass("reactive")
+					.workers(1)
+					.workerConnections(2)
+					.resolve(2))) {
 			WorkerSlots.Ticket a = workers.admit(() -> {
 			});
 			WorkerSlots.Ticket b = workers.admit(() -> {
@@ -96,7 +100,7 @@ class WorkersHealthIndicatorTests {
 	}
 
 	private static WorkerSettings settings(String workerClass, int workers, Integer threads) {
-		return WorkerSettings.resolve(workerClass, workers, threads, null, null, null, null, null, null, 2);
+		return WorkerSettings.builder().workerClass(workerClass).workers(workers).threads(threads).resolve(2);
 	}
 
 }

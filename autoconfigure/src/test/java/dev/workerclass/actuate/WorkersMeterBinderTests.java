@@ -144,7 +144,11 @@ class WorkersMeterBinderTests {
 	}
 
 	private static WorkerSettings settings(String workerClass, int workers, Integer maxQueued) {
-		return WorkerSettings.resolve(workerClass, workers, null, null, null, null, null, null, maxQueued, 2);
+		return WorkerSettings.builder()
+			.workerClass(workerClass)
+			.workers(workers)
+			.maxQueued(maxQueued)
+			.resolve(2);
 	}
 
 }

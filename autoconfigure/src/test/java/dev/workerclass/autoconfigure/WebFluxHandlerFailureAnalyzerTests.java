@@ -4,7 +4,6 @@ import dev.workerclass.webflux.IncompatibleHandlersException;
 import dev.workerclass.webflux.WebFluxHandlerCheck;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -24,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WebFluxHandlerFailureAnalyzerTests {
 
 	private final ReactiveWebApplicationContextRunner reactive = new ReactiveWebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(WorkerClassAutoConfiguration.class, WebFluxAutoConfiguration.class))
+		.withConfiguration(WorkerClassAutoConfigurations.with(WebFluxAutoConfiguration.class))
 		.withPropertyValues("server.worker-class=reactive");
 
 	@Controller
@@ -50,7 +49,7 @@ class WebFluxHandlerFailureAnalyzerTests {
 	@Test
 	void aServletApplicationDoesNotGetTheCheck() {
 		new WebApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(WorkerClassAutoConfiguration.class))
+			.withConfiguration(WorkerClassAutoConfigurations.with())
 			.run((context) -> assertThat(context).doesNotHaveBean(WebFluxHandlerCheck.class));
 	}
 

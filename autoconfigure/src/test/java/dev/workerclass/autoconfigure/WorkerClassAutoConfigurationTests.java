@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
+import dev.workerclass.diagnostics.WorkersDiagnostics;
 import dev.workerclass.jetty.JettyWorkersCustomizer;
 import dev.workerclass.netty.NettyWorkersCustomizer;
 import dev.workerclass.servlet.WorkersServletFilter;
@@ -16,6 +17,7 @@ import dev.workerclass.webflux.WorkersWebFilter;
 import dev.workerclass.workers.ControlPlane;
 import dev.workerclass.workers.InvalidWorkerSettingException;
 import dev.workerclass.workers.ObservedWorkers;
+import dev.workerclass.workers.OffloadWorkers;
 import dev.workerclass.workers.ReactiveWorkers;
 import dev.workerclass.workers.SyncWorkers;
 import dev.workerclass.workers.ThreadWorkers;
@@ -29,8 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
@@ -60,10 +62,10 @@ class WorkerClassAutoConfigurationTests {
 	private static final int CORES = Runtime.getRuntime().availableProcessors();
 
 	private final WebApplicationContextRunner servlet = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(WorkerClassAutoConfiguration.class));
+		.withConfiguration(WorkerClassAutoConfigurations.with());
 
 	private final ReactiveWebApplicationContextRunner reactive = new ReactiveWebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(WorkerClassAutoConfiguration.class));
+		.withConfiguration(WorkerClassAutoConfigurations.with());
 
 	@Nested
 	class ChoosingTheClass {
@@ -179,8 +181,9 @@ class WorkerClassAutoConfigurationTests {
 			assertThat(context).hasNotFailed();
 			WorkerSettings settings = context.getBean(WorkerSettings.class);
 			assertThat(settings.workerClass()).isEqualTo(workerClass);
-			assertThat(settings).isEqualTo(WorkerSettings.resolve(workerClass.canonicalName(), null, null, null, null,
-					null, null, null, null, CORES));
+			assertThat(settings).isEqualTo(WorkerSettings.builder()
+				.workerClass(workerClass.canonicalName())
+				.resolve(CORES));
 			assertThat(context).getBean(Workers.class).isExactlyInstanceOf(workersType);
 		});
 	}
@@ -806,7 +809,7 @@ class WorkerClassAutoConfigurationTests {
 
 	@Test
 	void nothingIsConfiguredOutsideAWebApplication() {
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(WorkerClassAutoConfiguration.class))
+		new ApplicationContextRunner().withConfiguration(WorkerClassAutoConfigurations.with())
 			.withPropertyValues("server.worker-class=asynk")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -814,6 +817,21 @@ class WorkerClassAutoConfigurationTests {
 				assertThat(context).doesNotHaveBean(Workers.class);
 				assertThat(context).doesNotHaveBean(WorkerClassProperties.class);
 			});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "sync", "thread", "virtual" })
+	void theOffloadPoolIsAPoolBesideTheWorkersNotOneOfThem(String name) {
+		this.servlet.withPropertyValues("server.worker-class=" + name).run((context) -> {
+			assertThat(context).hasSingleBean(Workers.class).hasSingleBean(OffloadWorkers.class);
+			assertThat(context.getBean(OffloadWorkers.class)).isNotInstanceOf(Workers.class);
+		});
+	}
+
+	@Test
+	void theReactiveClassHasOneWorkersBeanBesideTheOffloadPool() {
+		this.reactive.withPropertyValues("server.worker-class=reactive")
+			.run((context) -> assertThat(context).hasSingleBean(Workers.class).hasSingleBean(OffloadWorkers.class));
 	}
 
 	@Test
@@ -859,8 +877,11 @@ class WorkerClassAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class OwnSettingsConfiguration {
 
-		static final WorkerSettings SETTINGS = WorkerSettings.resolve("virtual", 1, null, 5, null, null, null, null, null,
-				1);
+		static final WorkerSettings SETTINGS = WorkerSettings.builder()
+			.workerClass("virtual")
+			.workers(1)
+			.workerConnections(5)
+			.resolve(1);
 
 		@Bean
 		WorkerSettings ownSettings() {

@@ -105,7 +105,14 @@ class WorkerClassConfigurationMetadataTests {
 				StreamUtils.copyToString(in, StandardCharsets.UTF_8).lines().map(String::trim).forEach(names::add);
 			}
 		}
-		assertThat(names).contains(WorkerClassAutoConfiguration.class.getName());
+		assertThat(names).contains(WorkerClassAutoConfiguration.class.getName(),
+				"dev.workerclass.servlet.autoconfigure.ServletWorkersAutoConfiguration",
+				"dev.workerclass.tomcat.autoconfigure.TomcatWorkersAutoConfiguration",
+				"dev.workerclass.jetty.autoconfigure.JettyWorkersAutoConfiguration",
+				"dev.workerclass.webflux.autoconfigure.ReactiveWorkersAutoConfiguration",
+				"dev.workerclass.netty.autoconfigure.NettyWorkersAutoConfiguration",
+				"dev.workerclass.undertow.autoconfigure.UndertowWorkersAutoConfiguration",
+				"dev.workerclass.actuate.autoconfigure.WorkersEndpointAutoConfiguration");
 	}
 
 	private static String description(Map<String, Map<String, Object>> properties, String name) {

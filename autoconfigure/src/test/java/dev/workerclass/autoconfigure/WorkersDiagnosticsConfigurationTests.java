@@ -1,11 +1,11 @@
 package dev.workerclass.autoconfigure;
 
+import dev.workerclass.diagnostics.WorkersDiagnostics;
 import dev.workerclass.workers.InvalidWorkerSettingException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WorkersDiagnosticsConfigurationTests {
 
 	private final WebApplicationContextRunner servlet = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(WorkerClassAutoConfiguration.class));
+		.withConfiguration(WorkerClassAutoConfigurations.with());
 
 	@Test
 	void virtualWatchesItsCarriers() {

@@ -70,6 +70,27 @@ class AlarmTests {
 		assertThat(Thread.currentThread().isInterrupted()).isFalse();
 	}
 
+	@Test
+	void anAlarmWithoutAThreadRunsItsActionAtTheDeadline() throws Exception {
+		CountDownLatch ran = new CountDownLatch(1);
+		long armedAt = System.nanoTime();
+		Alarm alarm = Alarm.runAt(armedAt + TimeUnit.MILLISECONDS.toNanos(50), ran::countDown);
+		assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(System.nanoTime() - armedAt).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(50));
+		assertThat(alarm.rang()).isTrue();
+		assertThat(alarm.disarm()).as("done after the deadline").isFalse();
+		assertThat(Thread.currentThread().isInterrupted()).as("an alarm without a thread interrupts none").isFalse();
+	}
+
+	@Test
+	void anAlarmWithoutAThreadDisarmedInTimeNeverRunsItsAction() throws Exception {
+		CountDownLatch ran = new CountDownLatch(1);
+		Alarm alarm = Alarm.runAt(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50), ran::countDown);
+		assertThat(alarm.disarm()).isTrue();
+		assertThat(ran.await(200, TimeUnit.MILLISECONDS)).isFalse();
+		assertThat(alarm.rang()).isFalse();
+	}
+
 	private static void sleepUninterrupted(CountDownLatch latch) {
 		while (true) {
 			try {

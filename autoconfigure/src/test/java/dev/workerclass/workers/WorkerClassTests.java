@@ -155,4 +155,38 @@ class WorkerClassTests {
 			.containsExactly(WorkerClass.VIRTUAL, WorkerClass.REACTIVE);
 	}
 
+	@Test
+	void onlySyncClosesEveryConnectionAndCapsHowManyAreAccepted() {
+		assertThat(WorkerClass.SYNC.keepsAlive()).isFalse();
+		assertThat(WorkerClass.SYNC.capsConnections()).isTrue();
+		for (WorkerClass other : List.of(WorkerClass.THREAD, WorkerClass.VIRTUAL, WorkerClass.REACTIVE)) {
+			assertThat(other.keepsAlive()).as(other.canonicalName()).isTrue();
+			assertThat(other.capsConnections()).as(other.canonicalName()).isFalse();
+		}
+	}
+
+	@Test
+	void eachClassRunsHandlersOnItsKindOfThread() {
+		assertThat(WorkerClass.SYNC.threadKind()).isEqualTo(WorkerModel.ThreadKind.PLATFORM);
+		assertThat(WorkerClass.THREAD.threadKind()).isEqualTo(WorkerModel.ThreadKind.PLATFORM);
+		assertThat(WorkerClass.VIRTUAL.threadKind()).isEqualTo(WorkerModel.ThreadKind.VIRTUAL);
+		assertThat(WorkerClass.REACTIVE.threadKind()).isEqualTo(WorkerModel.ThreadKind.EVENT_LOOP);
+	}
+
+	@Test
+	void capacityIsWorkersTimesWhatOneWorkerHolds() {
+		assertThat(WorkerClass.SYNC.capacity(3, 7, 11)).isEqualTo(3);
+		assertThat(WorkerClass.THREAD.capacity(3, 7, 11)).isEqualTo(21);
+		assertThat(WorkerClass.VIRTUAL.capacity(3, 7, 11)).isEqualTo(33);
+		assertThat(WorkerClass.REACTIVE.capacity(3, 7, 11)).isEqualTo(33);
+	}
+
+	@Test
+	void eachClassMakesItsOwnWorkers() {
+		WorkerSettings settings = WorkerSettings.builder().workerClass("reactive").workers(1).resolve(1);
+		try (Workers workers = WorkerClass.REACTIVE.newWorkers(settings)) {
+			assertThat(workers).isExactlyInstanceOf(ReactiveWorkers.class);
+		}
+	}
+
 }

@@ -90,8 +90,14 @@ class WorkerSettingsTests {
 
 	@Test
 	void explicitValuesAreKept() {
-		WorkerSettings settings = WorkerSettings.resolve("virtual", 2, null, 10, 128, Duration.ofSeconds(5),
-				Duration.ofSeconds(20), null, null, CORES);
+		WorkerSettings settings = WorkerSettings.builder()
+			.workerClass("virtual")
+			.workers(2)
+			.workerConnections(10)
+			.backlog(128)
+			.keepAlive(Duration.ofSeconds(5))
+			.gracefulTimeout(Duration.ofSeconds(20))
+			.resolve(CORES);
 		assertThat(settings.backlog()).isEqualTo(128);
 		assertThat(settings.acceptBacklog(4096)).as("a value set is used as it is").isEqualTo(128);
 		assertThat(settings.keepAlive()).isEqualTo(Duration.ofSeconds(5));
@@ -139,8 +145,10 @@ class WorkerSettingsTests {
 	@Test
 	void rejectsNegativeKeepAlive() {
 		assertThatExceptionOfType(InvalidWorkerSettingException.class)
-			.isThrownBy(() -> WorkerSettings.resolve("thread", null, null, null, null, Duration.ofSeconds(-1), null,
-					null, null, CORES))
+			.isThrownBy(() -> WorkerSettings.builder()
+				.workerClass("thread")
+				.keepAlive(Duration.ofSeconds(-1))
+				.resolve(CORES))
 			.satisfies((ex) -> {
 				assertThat(ex.getProperty()).isEqualTo("server.keep-alive");
 				assertThat(ex.getExpected()).contains("zero or more");
@@ -150,15 +158,20 @@ class WorkerSettingsTests {
 	@Test
 	void rejectsNegativeGracefulTimeout() {
 		assertThatExceptionOfType(InvalidWorkerSettingException.class)
-			.isThrownBy(() -> WorkerSettings.resolve("thread", null, null, null, null, null, Duration.ofMillis(-5),
-					null, null, CORES))
+			.isThrownBy(() -> WorkerSettings.builder()
+				.workerClass("thread")
+				.gracefulTimeout(Duration.ofMillis(-5))
+				.resolve(CORES))
 			.satisfies((ex) -> assertThat(ex.getProperty()).isEqualTo("server.graceful-timeout"));
 	}
 
 	@Test
 	void acceptsZeroDurations() {
-		WorkerSettings settings = WorkerSettings.resolve("thread", null, null, null, null, Duration.ZERO, Duration.ZERO,
-				null, null, CORES);
+		WorkerSettings settings = WorkerSettings.builder()
+			.workerClass("thread")
+			.keepAlive(Duration.ZERO)
+			.gracefulTimeout(Duration.ZERO)
+			.resolve(CORES);
 		assertThat(settings.keepAlive()).isEqualTo(Duration.ZERO);
 		assertThat(settings.gracefulTimeout()).isEqualTo(Duration.ZERO);
 	}
@@ -167,7 +180,7 @@ class WorkerSettingsTests {
 	@ValueSource(ints = { -1, 65_536 })
 	void rejectsBacklogOutOfRange(int backlog) {
 		assertThatExceptionOfType(InvalidWorkerSettingException.class)
-			.isThrownBy(() -> WorkerSettings.resolve("thread", null, null, null, backlog, null, null, null, null, CORES))
+			.isThrownBy(() -> WorkerSettings.builder().workerClass("thread").backlog(backlog).resolve(CORES))
 			.satisfies((ex) -> {
 				assertThat(ex.getProperty()).isEqualTo("server.backlog");
 				assertThat(ex.getValue()).isEqualTo(String.valueOf(backlog));
@@ -388,8 +401,17 @@ class WorkerSettingsTests {
 
 	@Test
 	void resizedChangesOnlyTheSizesGiven() {
-		WorkerSettings settings = WorkerSettings.resolve("thread", 2, 4, 9, 100, Duration.ofSeconds(3),
-				Duration.ofSeconds(9), 10, 50, CORES);
+		WorkerSettings settings = WorkerSettings.builder()
+			.workerClass("thread")
+			.workers(2)
+			.threads(4)
+			.workerConnections(9)
+			.backlog(100)
+			.keepAlive(Duration.ofSeconds(3))
+			.gracefulTimeout(Duration.ofSeconds(9))
+			.maxWorkers(10)
+			.maxQueued(50)
+			.resolve(CORES);
 		WorkerSettings resized = settings.resized(5, null, null, NAMES);
 		assertThat(resized.workers()).isEqualTo(5);
 		assertThat(resized.threads()).isEqualTo(4);
@@ -525,14 +547,24 @@ class WorkerSettingsTests {
 
 	private static WorkerSettings resolve(String workerClass, Integer workers, Integer threads,
 			Integer workerConnections, Integer maxWorkers, Integer maxQueued) {
-		return WorkerSettings.resolve(workerClass, workers, threads, workerConnections, null, null, null, maxWorkers,
-				maxQueued, CORES);
+		return WorkerSettings.builder()
+			.workerClass(workerClass)
+			.workers(workers)
+			.threads(threads)
+			.workerConnections(workerConnections)
+			.maxWorkers(maxWorkers)
+			.maxQueued(maxQueued)
+			.resolve(CORES);
 	}
 
 	private static WorkerSettings resolve(String workerClass, Integer workers, Integer threads,
 			Integer workerConnections) {
-		return WorkerSettings.resolve(workerClass, workers, threads, workerConnections, null, null, null, null, null,
-				CORES);
+		return WorkerSettings.builder()
+			.workerClass(workerClass)
+			.workers(workers)
+			.threads(threads)
+			.workerConnections(workerConnections)
+			.resolve(CORES);
 	}
 
 }

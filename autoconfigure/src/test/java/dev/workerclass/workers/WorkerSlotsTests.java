@@ -28,7 +28,7 @@ class WorkerSlotsTests {
 	private static final int UNBOUNDED = Integer.MAX_VALUE;
 
 	@Test
-	void grantsSlotsAtOnceUpToTheLimit() {
+	void grantsSlotsAtOnceUpToTheCapacity() {
 		WorkerSlots slots = new WorkerSlots(2, UNBOUNDED);
 		List<String> granted = new ArrayList<>();
 		WorkerSlots.Ticket first = slots.acquire((ticket) -> granted.add("first"));
@@ -49,7 +49,7 @@ class WorkerSlotsTests {
 	}
 
 	@Test
-	void requestsBeyondTheLimitWaitInLineFirstComeFirstServed() {
+	void requestsBeyondTheCapacityWaitInLineFirstComeFirstServed() {
 		WorkerSlots slots = new WorkerSlots(1, UNBOUNDED);
 		List<String> granted = new ArrayList<>();
 		WorkerSlots.Ticket holder = slots.acquire((ticket) -> granted.add("holder"));
@@ -134,7 +134,7 @@ class WorkerSlotsTests {
 		assertThat(gone.isGranted()).isFalse();
 		assertThat(next.isGranted()).isTrue();
 		next.release();
-		slots.setLimit(5);
+		slots.setCapacity(5);
 		assertThat(granted).containsExactly("holder", "next");
 		assertThat(slots.busy()).isZero();
 		assertThat(slots.queued()).isZero();
@@ -142,34 +142,34 @@ class WorkerSlotsTests {
 	}
 
 	@Test
-	void growingTheLimitAdmitsWaitingRequestsBeforeItReturns() {
+	void growingTheCapacityAdmitsWaitingRequestsBeforeItReturns() {
 		WorkerSlots slots = new WorkerSlots(1, UNBOUNDED);
 		List<String> granted = new ArrayList<>();
 		slots.acquire((ticket) -> granted.add("holder"));
 		slots.acquire((ticket) -> granted.add("a"));
 		slots.acquire((ticket) -> granted.add("b"));
 		slots.acquire((ticket) -> granted.add("c"));
-		slots.setLimit(3);
+		slots.setCapacity(3);
 		assertThat(granted).containsExactly("holder", "a", "b");
-		assertThat(slots.limit()).isEqualTo(3);
+		assertThat(slots.capacity()).isEqualTo(3);
 		assertThat(slots.busy()).isEqualTo(3);
 		assertThat(slots.queued()).isEqualTo(1);
 	}
 
 	@Test
-	void shrinkingTheLimitTakesNoSlotAwayAndAdmitsNoneUntilBusyIsBelowIt() {
+	void shrinkingTheCapacityTakesNoSlotAwayAndAdmitsNoneUntilBusyIsBelowIt() {
 		WorkerSlots slots = new WorkerSlots(3, UNBOUNDED);
 		List<String> granted = new ArrayList<>();
 		WorkerSlots.Ticket a = slots.acquire((ticket) -> granted.add("a"));
 		WorkerSlots.Ticket b = slots.acquire((ticket) -> granted.add("b"));
 		WorkerSlots.Ticket c = slots.acquire((ticket) -> granted.add("c"));
 		slots.acquire((ticket) -> granted.add("waiting"));
-		slots.setLimit(1);
+		slots.setCapacity(1);
 		assertThat(a.isGranted()).isTrue();
 		assertThat(b.isGranted()).isTrue();
 		assertThat(c.isGranted()).isTrue();
 		assertThat(slots.busy()).isEqualTo(3);
-		assertThat(slots.limit()).isEqualTo(1);
+		assertThat(slots.capacity()).isEqualTo(1);
 		a.release();
 		assertThat(slots.busy()).isEqualTo(2);
 		assertThat(granted).doesNotContain("waiting");
@@ -184,11 +184,11 @@ class WorkerSlotsTests {
 	}
 
 	@Test
-	void newRequestsAfterAShrinkWaitWhileBusyIsAtTheLimit() {
+	void newRequestsAfterAShrinkWaitWhileBusyIsAtTheCapacity() {
 		WorkerSlots slots = new WorkerSlots(2, UNBOUNDED);
 		WorkerSlots.Ticket a = slots.acquire((ticket) -> {
 		});
-		slots.setLimit(1);
+		slots.setCapacity(1);
 		WorkerSlots.Ticket b = slots.acquire((ticket) -> {
 		});
 		assertThat(b.isGranted()).isFalse();
@@ -216,12 +216,12 @@ class WorkerSlotsTests {
 	}
 
 	@Test
-	void limitBelowOneIsRejected() {
+	void capacityBelowOneIsRejected() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new WorkerSlots(0, UNBOUNDED));
 		WorkerSlots slots = new WorkerSlots(2, UNBOUNDED);
-		assertThatIllegalArgumentException().isThrownBy(() -> slots.setLimit(0));
-		assertThatIllegalArgumentException().isThrownBy(() -> slots.setLimit(-1));
-		assertThat(slots.limit()).isEqualTo(2);
+		assertThatIllegalArgumentException().isThrownBy(() -> slots.setCapacity(0));
+		assertThatIllegalArgumentException().isThrownBy(() -> slots.setCapacity(-1));
+		assertThat(slots.capacity()).isEqualTo(2);
 	}
 
 	@Test
@@ -243,7 +243,7 @@ class WorkerSlotsTests {
 					ThreadLocalRandom random = ThreadLocalRandom.current();
 					for (int i = 0; i < iterations; i++) {
 						if (random.nextInt(50) == 0) {
-							slots.setLimit(1 + random.nextInt(maxLimit));
+							slots.setCapacity(1 + random.nextInt(maxLimit));
 						}
 						CountDownLatch granted = new CountDownLatch(1);
 						WorkerSlots.Ticket ticket = slots.acquire((held) -> {
@@ -522,13 +522,13 @@ class WorkerSlotsTests {
 	}
 
 	@Test
-	void growingTheLimitDoesNotRejectAnyoneWaiting() {
+	void growingTheCapacityDoesNotRejectAnyoneWaiting() {
 		WorkerSlots slots = new WorkerSlots(1, 2);
 		AtomicInteger grants = new AtomicInteger();
 		slots.acquire((ticket) -> grants.incrementAndGet());
 		slots.acquire((ticket) -> grants.incrementAndGet());
 		slots.acquire((ticket) -> grants.incrementAndGet());
-		slots.setLimit(3);
+		slots.setCapacity(3);
 		assertThat(grants).hasValue(3);
 		assertThat(slots.queued()).isZero();
 		assertThat(slots.rejected()).isZero();

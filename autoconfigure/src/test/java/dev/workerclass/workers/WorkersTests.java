@@ -44,10 +44,10 @@ class WorkersTests {
 	}
 
 	static Stream<Arguments> containerThreads() {
-		return Stream.of(Arguments.of(settings("sync", 2, null, null), "workerclass-io-"),
-				Arguments.of(settings("thread", 1, 2, null), "workerclass-io-"),
+		return Stream.of(Arguments.of(settings("sync", 2, null, null), "workerclass-container-"),
+				Arguments.of(settings("thread", 1, 2, null), "workerclass-container-"),
 				Arguments.of(settings("virtual", 1, null, 2), "workerclass-virtual-"),
-				Arguments.of(settings("reactive", 1, null, 2), "workerclass-io-"));
+				Arguments.of(settings("reactive", 1, null, 2), "workerclass-container-"));
 	}
 
 	@ParameterizedTest(name = "{1}")
@@ -509,8 +509,14 @@ class WorkersTests {
 
 	@Test
 	void resizeKeepsTheOtherSettings() {
-		WorkerSettings settings = WorkerSettings.resolve("thread", 1, 4, null, 100, Duration.ofSeconds(3),
-				Duration.ofSeconds(9), null, null, 2);
+		WorkerSettings settings = WorkerSettings.builder()
+			.workerClass("thread")
+			.workers(1)
+			.threads(4)
+			.backlog(100)
+			.keepAlive(Duration.ofSeconds(3))
+			.gracefulTimeout(Duration.ofSeconds(9))
+			.resolve(2);
 		try (Workers workers = Workers.create(settings)) {
 			workers.resize(3, null, null);
 			assertThat(workers.settings().workers()).isEqualTo(3);
@@ -574,7 +580,11 @@ class WorkersTests {
 
 	@Test
 	void aResizeUpToMaxWorkersIsAllowedAndOneAboveIsNot() {
-		WorkerSettings settings = WorkerSettings.resolve("sync", 1, null, null, null, null, null, 3, null, 2);
+		WorkerSettings settings = WorkerSettings.builder()
+			.workerClass("sync")
+			.workers(1)
+			.maxWorkers(3)
+			.resolve(2);
 		try (Workers workers = Workers.create(settings)) {
 			assertThat(workers.resize(3, null, null).workers()).isEqualTo(3);
 			assertThatExceptionOfType(InvalidWorkerSettingException.class).isThrownBy(() -> workers.resize(4, null, null))
@@ -614,7 +624,13 @@ class WorkersTests {
 
 	@Test
 	void theSnapshotShowsTheLineAndTheCeiling() {
-		WorkerSettings settings = WorkerSettings.resolve("thread", 2, 3, null, null, null, null, 9, 4, 2);
+		WorkerSettings settings = WorkerSettings.builder()
+			.workerClass("thread")
+			.workers(2)
+			.threads(3)
+			.maxWorkers(9)
+			.maxQueued(4)
+			.resolve(2);
 		try (Workers workers = Workers.create(settings)) {
 			WorkersSnapshot snapshot = workers.snapshot();
 			assertThat(snapshot.workerClass()).isEqualTo(WorkerClass.THREAD);
@@ -637,7 +653,12 @@ class WorkersTests {
 			assertThat(derived.snapshot().maxQueued()).isEqualTo(200);
 			assertThat(derived.resize(2, null, null).maxQueued()).isEqualTo(400);
 		}
-		WorkerSettings explicit = WorkerSettings.resolve("thread", 1, 20, null, null, null, null, null, 7, 2);
+		WorkerSettings explicit = WorkerSettings.builder()
+			.workerClass("thread")
+			.workers(1)
+			.threads(20)
+			.maxQueued(7)
+			.resolve(2);
 		try (Workers workers = Workers.create(explicit)) {
 			assertThat(workers.resize(2, null, null).maxQueued()).isEqualTo(7);
 		}
@@ -670,7 +691,12 @@ class WorkersTests {
 
 	@Test
 	void reactiveAdmitRejectsWhenTheLineIsFull() {
-		WorkerSettings settings = WorkerSettings.resolve("reactive", 1, null, 1, null, null, null, null, 1, 2);
+		WorkerSettings settings = WorkerSettings.builder()
+			.workerClass("reactive")
+			.workers(1)
+			.workerConnections(1)
+			.maxQueued(1)
+			.resolve(2);
 		ReactiveWorkers workers = new ReactiveWorkers(settings);
 		try {
 			List<String> admitted = new ArrayList<>();
@@ -765,8 +791,12 @@ class WorkersTests {
 
 	private static WorkerSettings settings(String workerClass, Integer workers, Integer threads,
 			Integer workerConnections) {
-		return WorkerSettings.resolve(workerClass, workers, threads, workerConnections, null, null, null, null, null,
-				2);
+		return WorkerSettings.builder()
+			.workerClass(workerClass)
+			.workers(workers)
+			.threads(threads)
+			.workerConnections(workerConnections)
+			.resolve(2);
 	}
 
 	private static WorkerSettings withMaxQueued(WorkerSettings settings, int maxQueued) {

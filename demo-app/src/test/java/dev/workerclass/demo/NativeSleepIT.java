@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import dev.workerclass.autoconfigure.WorkersDiagnostics;
+import dev.workerclass.diagnostics.WorkersDiagnostics;
 import dev.workerclass.workers.WorkerClass;
 import dev.workerclass.workers.Workers;
 import org.junit.jupiter.api.AfterAll;

@@ -54,8 +54,11 @@ public class PerRequestCost {
 	}
 
 	private static WorkerSettings settings(String workerClass, Duration timeout) {
-		return WorkerSettings.resolve(workerClass, null, null, null, null, null, Duration.ofSeconds(5), null, null,
-				timeout, null, Runtime.getRuntime().availableProcessors());
+		return WorkerSettings.builder()
+			.workerClass(workerClass)
+			.gracefulTimeout(Duration.ofSeconds(5))
+			.timeout(timeout)
+			.resolve(Runtime.getRuntime().availableProcessors());
 	}
 
 	@TearDown(Level.Trial)

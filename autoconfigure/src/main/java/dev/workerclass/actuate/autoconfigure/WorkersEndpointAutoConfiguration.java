@@ -1,11 +1,17 @@
-package dev.workerclass.actuate;
+package dev.workerclass.actuate.autoconfigure;
 
 import java.util.Locale;
 import java.util.function.Supplier;
 
-import dev.workerclass.autoconfigure.EngineName;
-import dev.workerclass.autoconfigure.WorkerClassAutoConfiguration;
-import dev.workerclass.autoconfigure.WorkersDiagnostics;
+import dev.workerclass.actuate.WorkersEndpoint;
+import dev.workerclass.actuate.WorkersHealthIndicator;
+import dev.workerclass.actuate.WorkersInfoContributor;
+import dev.workerclass.actuate.WorkersMeterBinder;
+import dev.workerclass.actuate.WorkersRequestValidator;
+import dev.workerclass.autoconfigure.WebServerEngine;
+import dev.workerclass.diagnostics.WorkersDiagnostics;
+import dev.workerclass.servlet.autoconfigure.ServletWorkersAutoConfiguration;
+import dev.workerclass.webflux.autoconfigure.ReactiveWorkersAutoConfiguration;
 import dev.workerclass.workers.OffloadWorkers;
 import dev.workerclass.workers.Workers;
 
@@ -17,7 +23,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
-import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -27,7 +32,7 @@ import org.springframework.context.annotation.Configuration;
  * The workers in actuator: the {@code workers} endpoint, Micrometer meters, a health indicator and
  * an info contributor. They read snapshots and call resize; they never reach into an engine.
  */
-@AutoConfiguration(after = WorkerClassAutoConfiguration.class)
+@AutoConfiguration(after = { ServletWorkersAutoConfiguration.class, ReactiveWorkersAutoConfiguration.class })
 @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
 @ConditionalOnBean(Workers.class)
 public final class WorkersEndpointAutoConfiguration {
@@ -84,15 +89,12 @@ public final class WorkersEndpointAutoConfiguration {
 	static Supplier<String> engineName(ApplicationContext context) {
 		return () -> {
 			if (context instanceof WebServerApplicationContext web && web.getWebServer() != null) {
-				return engineName(web.getWebServer()).toLowerCase(Locale.ROOT);
+				return WebServerEngine
+					.nameOf(web.getWebServer(), context.getBeanProvider(WebServerEngine.class).orderedStream())
+					.toLowerCase(Locale.ROOT);
 			}
 			return "unknown";
 		};
-	}
-
-	/** The engine's name from its web server class: {@code Tomcat}, {@code Jetty}, {@code Netty}, ... */
-	public static String engineName(WebServer webServer) {
-		return EngineName.of(webServer);
 	}
 
 }

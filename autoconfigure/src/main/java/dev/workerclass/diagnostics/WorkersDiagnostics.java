@@ -1,31 +1,25 @@
-package dev.workerclass.autoconfigure;
+package dev.workerclass.diagnostics;
 
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import dev.workerclass.diagnostics.EventLoopDiagnostics;
-import dev.workerclass.diagnostics.EventLoopReport;
-import dev.workerclass.diagnostics.Finding;
-import dev.workerclass.diagnostics.VirtualThreadDiagnostics;
-import dev.workerclass.diagnostics.VirtualThreadReport;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-
-import org.springframework.context.SmartLifecycle;
-
 /**
- * The diagnostics that fit the worker class, started and stopped with the application: blocked
- * carriers under {@code virtual}, blocked event loops under {@code reactive}, nothing for the
- * platform-thread classes (a blocked platform thread blocks only itself). Each new problem is
- * logged once at WARN with its stack (a pin once it recurs); the endpoint and meters read
- * {@link #describe()} and the counts.
+ * The diagnostics that fit the worker class: blocked carriers under {@code virtual}, blocked
+ * event loops under {@code reactive}, nothing for the platform-thread classes (a blocked platform
+ * thread blocks only itself). Each new problem is logged once at WARN with its stack (a pin once
+ * it recurs); the endpoint and meters read {@link #describe()} and the counts.
+ * <p>
+ * Whoever owns the application's life cycle calls {@link #start()} and {@link #stop()}; a stop
+ * closes the watchers and a later start makes new ones. Logs through {@link System.Logger}, which
+ * an application's logging framework picks up (Spring Boot bridges it to its own).
  */
-public class WorkersDiagnostics implements SmartLifecycle {
+public final class WorkersDiagnostics {
 
-	private static final Log logger = LogFactory.getLog(WorkersDiagnostics.class);
+	private static final System.Logger logger = System.getLogger(WorkersDiagnostics.class.getName());
 
 	private final Supplier<VirtualThreadDiagnostics> newVirtualThreads;
 
@@ -50,17 +44,17 @@ public class WorkersDiagnostics implements SmartLifecycle {
 	}
 
 	/** Nothing to watch (the platform-thread classes, diagnostics off, or engines the starter does not run). */
-	static WorkersDiagnostics none() {
+	public static WorkersDiagnostics none() {
 		return new WorkersDiagnostics(null, null);
 	}
 
 	/** Blocked carriers under {@code virtual}; {@code diagnostics} makes a new watcher for each start. */
-	static WorkersDiagnostics virtualThreads(Supplier<VirtualThreadDiagnostics> diagnostics) {
+	public static WorkersDiagnostics virtualThreads(Supplier<VirtualThreadDiagnostics> diagnostics) {
 		return new WorkersDiagnostics(diagnostics, null);
 	}
 
 	/** Blocked event loops under {@code reactive}; {@code diagnostics} makes a new watcher for each start. */
-	static WorkersDiagnostics eventLoops(Supplier<EventLoopDiagnostics> diagnostics) {
+	public static WorkersDiagnostics eventLoops(Supplier<EventLoopDiagnostics> diagnostics) {
 		return new WorkersDiagnostics(null, diagnostics);
 	}
 
@@ -68,7 +62,7 @@ public class WorkersDiagnostics implements SmartLifecycle {
 	 * Logs a problem once, when it is first worth reporting (a pin: when its stack pins again),
 	 * with the frames that name its cause.
 	 */
-	static void logNew(Finding finding) {
+	public static void logNew(Finding finding) {
 		StringBuilder message = new StringBuilder(finding.summary());
 		for (String frame : finding.stack()) {
 			message.append("\n\tat ").append(frame);
@@ -81,10 +75,10 @@ public class WorkersDiagnostics implements SmartLifecycle {
 			message.append("\nA virtual thread that blocks its carrier serializes the server: mark the handler"
 					+ " @Blocking to run it on the offload pool.");
 		}
-		logger.warn(message);
+		logger.log(Level.WARNING, message.toString());
 	}
 
-	@Override
+	/** Starts watching; a no-op while running. */
 	public synchronized void start() {
 		if (this.running) {
 			return;
@@ -98,7 +92,7 @@ public class WorkersDiagnostics implements SmartLifecycle {
 		if (this.virtualThreads != null) {
 			this.virtualThreads.start();
 			this.virtualThreads.jfrProblem()
-				.ifPresent((problem) -> logger.warn("Pinning diagnostics run without JFR: " + problem));
+				.ifPresent((problem) -> logger.log(Level.WARNING, "Pinning diagnostics run without JFR: " + problem));
 		}
 		if (this.eventLoops != null) {
 			this.eventLoops.start();
@@ -106,7 +100,7 @@ public class WorkersDiagnostics implements SmartLifecycle {
 		this.running = true;
 	}
 
-	@Override
+	/** Stops watching and closes the watchers; a later {@link #start()} watches with new ones. */
 	public synchronized void stop() {
 		if (this.virtualThreads != null) {
 			this.virtualThreads.close();
@@ -118,7 +112,7 @@ public class WorkersDiagnostics implements SmartLifecycle {
 		this.running = false;
 	}
 
-	@Override
+	/** Whether the watchers run (between {@link #start()} and {@link #stop()}). */
 	public boolean isRunning() {
 		return this.running;
 	}

@@ -1,8 +1,14 @@
-package dev.workerclass.actuate;
+package dev.workerclass.actuate.autoconfigure;
 
 import java.util.function.Supplier;
 
+import dev.workerclass.actuate.WorkersEndpoint;
+import dev.workerclass.actuate.WorkersHealthIndicator;
+import dev.workerclass.actuate.WorkersInfoContributor;
+import dev.workerclass.actuate.WorkersMeterBinder;
+import dev.workerclass.actuate.WorkersRequestValidator;
 import dev.workerclass.autoconfigure.WorkerClassAutoConfiguration;
+import dev.workerclass.autoconfigure.WorkerClassAutoConfigurations;
 import dev.workerclass.workers.ReactiveWorkers;
 import dev.workerclass.workers.Workers;
 import org.assertj.core.api.InstanceOfAssertFactories;
@@ -10,13 +16,11 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
-import org.springframework.boot.web.server.WebServer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -29,11 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WorkersEndpointAutoConfigurationTests {
 
 	private final WebApplicationContextRunner servlet = new WebApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(WorkerClassAutoConfiguration.class, WorkersEndpointAutoConfiguration.class));
+			WorkerClassAutoConfigurations.with(WorkersEndpointAutoConfiguration.class));
 
 	private final ReactiveWebApplicationContextRunner reactive = new ReactiveWebApplicationContextRunner()
 		.withConfiguration(
-				AutoConfigurations.of(WorkerClassAutoConfiguration.class, WorkersEndpointAutoConfiguration.class));
+				WorkerClassAutoConfigurations.with(WorkersEndpointAutoConfiguration.class));
 
 	@Test
 	void isRegisteredAsAnAutoConfiguration() {
@@ -161,7 +165,7 @@ class WorkersEndpointAutoConfigurationTests {
 	void withoutWorkersNothingIsConfigured() {
 		new ApplicationContextRunner()
 			.withConfiguration(
-					AutoConfigurations.of(WorkerClassAutoConfiguration.class, WorkersEndpointAutoConfiguration.class))
+					WorkerClassAutoConfigurations.with(WorkersEndpointAutoConfiguration.class))
 			.withPropertyValues("management.endpoints.web.exposure.include=workers")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -173,13 +177,6 @@ class WorkersEndpointAutoConfigurationTests {
 			});
 	}
 
-	@Test
-	void theEngineIsNamedFromItsWebServer() {
-		assertThat(WorkersEndpointAutoConfiguration.engineName(new TomcatWebServerLike())).isEqualTo("Tomcat");
-		assertThat(WorkersEndpointAutoConfiguration.engineName(new NettyWebServerLike())).isEqualTo("Netty");
-		assertThat(WorkersEndpointAutoConfiguration.engineName(new SomeServer())).isEqualTo("SomeServer");
-	}
-
 	@Configuration(proxyBeanMethods = false)
 	static class OwnEndpointConfiguration {
 
@@ -188,31 +185,6 @@ class WorkersEndpointAutoConfigurationTests {
 			Supplier<String> engine = () -> "own";
 			return new WorkersEndpoint(workers, null, engine);
 		}
-
-	}
-
-	static class SomeServer implements WebServer {
-
-		@Override
-		public void start() {
-		}
-
-		@Override
-		public void stop() {
-		}
-
-		@Override
-		public int getPort() {
-			return 0;
-		}
-
-	}
-
-	static class TomcatWebServerLike extends SomeServer {
-
-	}
-
-	static class NettyWebServerLike extends SomeServer {
 
 	}
 

@@ -17,7 +17,7 @@ import org.springframework.util.ClassUtils;
  * each offers a reactive child context for {@code management.server.port} under the same bean
  * name, and Spring Boot refuses to start with both. The management server then runs on Reactor Netty, whatever engine serves the app.
  */
-public class ReactiveManagementContextFilter implements AutoConfigurationImportFilter, EnvironmentAware,
+public final class ReactiveManagementContextImportFilter implements AutoConfigurationImportFilter, EnvironmentAware,
 		BeanClassLoaderAware {
 
 	static final String NETTY = "org.springframework.boot.reactor.netty.autoconfigure.actuate.web.server"

@@ -7,9 +7,9 @@ import org.springframework.mock.env.MockEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link ReactiveManagementContextFilter}.
+ * Tests for {@link ReactiveManagementContextImportFilter}.
  */
-class ReactiveManagementContextFilterTests {
+class ReactiveManagementContextImportFilterTests {
 
 	private static final String TOMCAT = "org.springframework.boot.tomcat.autoconfigure.actuate.web.server"
 			+ ".TomcatReactiveManagementContextAutoConfiguration";
@@ -20,7 +20,7 @@ class ReactiveManagementContextFilterTests {
 	private static final String OTHER = "org.springframework.boot.some.OtherAutoConfiguration";
 
 	// An earlier filter leaves null where it dropped a candidate.
-	private static final String[] CANDIDATES = { TOMCAT, OTHER, null, ReactiveManagementContextFilter.NETTY, JETTY };
+	private static final String[] CANDIDATES = { TOMCAT, OTHER, null, ReactiveManagementContextImportFilter.NETTY, JETTY };
 
 	@Test
 	void aReactiveAppKeepsOnlyNettysManagementContext() {
@@ -38,14 +38,14 @@ class ReactiveManagementContextFilterTests {
 		assertThat(filter("reactive").match(new String[] { TOMCAT, OTHER }, null)).containsExactly(true, true);
 	}
 
-	private static ReactiveManagementContextFilter filter(String webApplicationType) {
+	private static ReactiveManagementContextImportFilter filter(String webApplicationType) {
 		MockEnvironment environment = new MockEnvironment();
 		if (webApplicationType != null) {
 			environment.setProperty("spring.main.web-application-type", webApplicationType);
 		}
-		ReactiveManagementContextFilter filter = new ReactiveManagementContextFilter();
+		ReactiveManagementContextImportFilter filter = new ReactiveManagementContextImportFilter();
 		filter.setEnvironment(environment);
-		filter.setBeanClassLoader(ReactiveManagementContextFilterTests.class.getClassLoader());
+		filter.setBeanClassLoader(ReactiveManagementContextImportFilterTests.class.getClassLoader());
 		return filter;
 	}
 

@@ -1,0 +1,23 @@
+package dev.workerclass.workers;
+
+/**
+ * Slots, a bounded line in front of them and the threads that run what they admit: the
+ * {@link Workers} of the worker class, or the {@link OffloadWorkers offload pool} that serves
+ * {@code @Blocking} handlers. A request filter hands a request to one or the other.
+ */
+public interface RequestPool {
+
+	/**
+	 * Serves one request: waits for a slot, runs the handler and returns once it is done, with its
+	 * exception if it threw one; gives it up at the deadline, running {@code atDeadline} first.
+	 * @see Workers#serve(Workers.Handler, Runnable)
+	 */
+	Workers.Outcome serve(Workers.Handler handler, Runnable atDeadline) throws Exception;
+
+	/** The counters at this moment. */
+	WorkersSnapshot snapshot();
+
+	/** The settings the pool runs with now: its sizes and the per-request deadline. */
+	WorkerSettings settings();
+
+}
