@@ -73,11 +73,11 @@ public class WorkersDiagnostics implements SmartLifecycle {
 		for (String frame : finding.stack()) {
 			message.append("\n\tat ").append(frame);
 		}
-		if (Finding.BLOCKED_LOOP.equals(finding.kind())) {
+		if (finding.kind() == Finding.Kind.BLOCKED_LOOP) {
 			message.append("\nMove the blocking call off the event loop: return a plain value (it then runs on the"
 					+ " offload pool) or mark the method @Blocking.");
 		}
-		else if (!finding.kind().equals(Finding.CARRIER_STARVATION)) {
+		else if (finding.kind() != Finding.Kind.CARRIER_STARVATION) {
 			message.append("\nA virtual thread that blocks its carrier serializes the server: mark the handler"
 					+ " @Blocking to run it on the offload pool.");
 		}
@@ -174,7 +174,7 @@ public class WorkersDiagnostics implements SmartLifecycle {
 	private static List<Map<String, Object>> describe(List<Finding> findings) {
 		return findings.stream().map((finding) -> {
 			Map<String, Object> shown = new LinkedHashMap<>();
-			shown.put("kind", finding.kind());
+			shown.put("kind", finding.kind().value());
 			shown.put("summary", finding.summary());
 			shown.put("count", finding.count());
 			shown.put("longest", millis(finding.longest()));
