@@ -1,6 +1,7 @@
 package dev.workerclass.actuate;
 
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import dev.workerclass.autoconfigure.EngineName;
@@ -62,7 +63,8 @@ public final class WorkersEndpointAutoConfiguration {
 		@ConditionalOnMissingBean
 		WorkersMeterBinder workersMeterBinder(Workers workers, ObjectProvider<OffloadWorkers> offload,
 				ObjectProvider<WorkersDiagnostics> diagnostics) {
-			return new WorkersMeterBinder(workers, offload.getIfAvailable(), diagnostics.getIfAvailable());
+			return new WorkersMeterBinder(workers, Optional.ofNullable(offload.getIfAvailable()),
+					Optional.ofNullable(diagnostics.getIfAvailable()));
 		}
 
 	}
