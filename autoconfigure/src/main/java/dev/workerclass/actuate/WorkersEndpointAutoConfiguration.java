@@ -38,8 +38,8 @@ public final class WorkersEndpointAutoConfiguration {
 	@ConditionalOnAvailableEndpoint(WorkersEndpoint.class)
 	WorkersEndpoint workersEndpoint(Workers workers, ObjectProvider<OffloadWorkers> offload,
 			ObjectProvider<WorkersDiagnostics> diagnostics, ApplicationContext context) {
-		return new WorkersEndpoint(workers, offload.getIfAvailable(), engineName(context),
-				diagnostics.getIfAvailable());
+		return new WorkersEndpoint(workers, Optional.ofNullable(offload.getIfAvailable()), engineName(context),
+				Optional.ofNullable(diagnostics.getIfAvailable()));
 	}
 
 	@Bean

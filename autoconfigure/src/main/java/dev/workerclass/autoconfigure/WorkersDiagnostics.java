@@ -1,9 +1,6 @@
 package dev.workerclass.autoconfigure;
 
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import dev.workerclass.diagnostics.EventLoopDiagnostics;
@@ -20,8 +17,8 @@ import org.springframework.context.SmartLifecycle;
  * The diagnostics that fit the worker class, started and stopped with the application: blocked
  * carriers under {@code virtual}, blocked event loops under {@code reactive}, nothing for the
  * platform-thread classes (a blocked platform thread blocks only itself). Each new problem is
- * logged once at WARN with its stack (a pin once it recurs); the endpoint and meters read
- * {@link #describe()} and the counts.
+ * logged once at WARN with its stack (a pin once it recurs); the endpoint reads the reports and
+ * the meters the counts.
  */
 public class WorkersDiagnostics implements SmartLifecycle {
 
@@ -148,44 +145,16 @@ public class WorkersDiagnostics implements SmartLifecycle {
 		return (this.eventLoops != null) ? this.eventLoops.snapshot().blockedEvents() : 0;
 	}
 
-	/** What the endpoint shows under {@code diagnostics}. */
-	public Map<String, Object> describe() {
-		Map<String, Object> description = new LinkedHashMap<>();
-		if (this.virtualThreads != null) {
-			VirtualThreadReport report = this.virtualThreads.snapshot();
-			description.put("pinned", report.pinnedEvents());
-			description.put("carrierStarvation", report.starvationEvents());
-			description.put("nativeCalls", report.nativeCallFindings());
-			description.put("maxCarrierLag", millis(report.maxLag()));
-			description.put("lastCarrierLag", millis(report.lastLag()));
-			description.put("top", describe(report.top()));
-		}
-		if (this.eventLoops != null) {
-			EventLoopReport report = this.eventLoops.snapshot();
-			description.put("loops", report.loops());
-			description.put("blockedLoops", report.blockedEvents());
-			description.put("maxLoopLag", millis(report.maxLag()));
-			description.put("lastLoopLag", report.lastLagPerLoop().stream().map(WorkersDiagnostics::millis).toList());
-			description.put("top", describe(report.top()));
-		}
-		return description;
+	/** What the blocked-carrier watch saw so far; empty when carriers are not watched. */
+	public Optional<VirtualThreadReport> virtualThreadReport() {
+		VirtualThreadDiagnostics diagnostics = this.virtualThreads;
+		return (diagnostics != null) ? Optional.of(diagnostics.snapshot()) : Optional.empty();
 	}
 
-	private static List<Map<String, Object>> describe(List<Finding> findings) {
-		return findings.stream().map((finding) -> {
-			Map<String, Object> shown = new LinkedHashMap<>();
-			shown.put("kind", finding.kind().value());
-			shown.put("summary", finding.summary());
-			shown.put("count", finding.count());
-			shown.put("longest", millis(finding.longest()));
-			shown.put("lastSeen", finding.lastSeen().toString());
-			shown.put("stack", finding.stack());
-			return shown;
-		}).toList();
-	}
-
-	private static String millis(Duration duration) {
-		return duration.toMillis() + "ms";
+	/** What the blocked-loop watch saw so far; empty when event loops are not watched. */
+	public Optional<EventLoopReport> eventLoopReport() {
+		EventLoopDiagnostics diagnostics = this.eventLoops;
+		return (diagnostics != null) ? Optional.of(diagnostics.snapshot()) : Optional.empty();
 	}
 
 }
