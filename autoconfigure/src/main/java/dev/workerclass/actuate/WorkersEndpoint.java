@@ -2,10 +2,17 @@ package dev.workerclass.actuate;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
+import dev.workerclass.diagnostics.EventLoopReport;
+import dev.workerclass.diagnostics.Finding;
+import dev.workerclass.diagnostics.VirtualThreadReport;
 import dev.workerclass.diagnostics.WorkersDiagnostics;
 import dev.workerclass.workers.InvalidWorkerSettingException;
 import dev.workerclass.workers.OffloadWorkers;
@@ -14,18 +21,23 @@ import dev.workerclass.workers.WorkersSnapshot;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 
 /**
  * {@code /actuator/workers}: what gunicorn operators get from {@code kill -TTIN}/{@code -TTOU} and
  * a stats socket. {@code GET} shows the workers; {@code POST} with {@code workers},
  * {@code threads} or {@code workerConnections} resizes them; {@code POST .../ttin} and
- * {@code .../ttou} add or remove one worker (or {@code by} workers). A bad request gets 400 with
- * a reason and changes nothing.
+ * {@code .../ttou} add or remove one worker (or {@code by} workers). Every answer that succeeds is
+ * a {@link WorkersDescriptor}, one schema whatever the class; a bad request gets 400 with a
+ * problem detail that says why, and changes nothing.
  * <p>
  * Read-only unless the user grants more: exposing {@code *} must not let any client cut the
  * capacity to one. {@code management.endpoint.workers.access=unrestricted} enables the writes.
@@ -33,24 +45,23 @@ import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
 @WebEndpoint(id = "workers", defaultAccess = Access.READ_ONLY)
 public class WorkersEndpoint {
 
-	static final String TTIN = "ttin";
-
-	static final String TTOU = "ttou";
-
 	private final Workers workers;
 
-	private final OffloadWorkers offload;
+	private final Optional<OffloadWorkers> offload;
 
 	private final Supplier<String> engine;
 
-	private final WorkersDiagnostics diagnostics;
+	private final Optional<WorkersDiagnostics> diagnostics;
 
-	public WorkersEndpoint(Workers workers, OffloadWorkers offload, Supplier<String> engine) {
-		this(workers, offload, engine, null);
-	}
-
-	public WorkersEndpoint(Workers workers, OffloadWorkers offload, Supplier<String> engine,
-			WorkersDiagnostics diagnostics) {
+	/**
+	 * @param workers the workers shown and resized
+	 * @param offload the offload pool, shown under {@code offload} (null there without one)
+	 * @param engine the engine's name, asked at each call: the server exists only once started
+	 * @param diagnostics what the diagnostics saw, shown under {@code diagnostics} (null there
+	 * when nothing is watched)
+	 */
+	public WorkersEndpoint(Workers workers, Optional<OffloadWorkers> offload, Supplier<String> engine,
+			Optional<WorkersDiagnostics> diagnostics) {
 		this.workers = workers;
 		this.offload = offload;
 		this.engine = engine;
@@ -58,12 +69,12 @@ public class WorkersEndpoint {
 	}
 
 	@ReadOperation
-	public Map<String, Object> workers() {
+	public WorkersDescriptor workers() {
 		return describe(this.workers.snapshot());
 	}
 
 	@WriteOperation
-	public WebEndpointResponse<Map<String, Object>> resize(@Nullable Integer workers, @Nullable Integer threads,
+	public WebEndpointResponse<?> resize(@Nullable Integer workers, @Nullable Integer threads,
 			@Nullable Integer workerConnections) {
 		if (workers == null && threads == null && workerConnections == null) {
 			return badRequest("give at least one of workers, threads, workerConnections, e.g. {\"workers\": 4}");
@@ -77,26 +88,19 @@ public class WorkersEndpoint {
 	}
 
 	@WriteOperation
-	public WebEndpointResponse<Map<String, Object>> signal(@Selector String signal, @Nullable Integer by) {
+	public WebEndpointResponse<?> signal(@Selector String signal, @Nullable Integer by) {
 		int step = (by != null) ? by : 1;
 		if (step < 1) {
 			return badRequest("by=" + step + " is not valid: expected a whole number of at least 1");
 		}
+		Signal known = Signal.named(signal);
+		if (known == null) {
+			return badRequest("unknown signal '" + signal + "': expected ttin or ttou");
+		}
 		synchronized (this.workers) {
 			int current = this.workers.settings().workers();
-			int target;
-			if (TTIN.equals(signal)) {
-				target = (int) Math.min((long) current + step, Integer.MAX_VALUE);
-			}
-			else if (TTOU.equals(signal)) {
-				// As gunicorn ignores TTOU at one worker, never go below one.
-				target = Math.max(1, current - step);
-			}
-			else {
-				return badRequest("unknown signal '" + signal + "': expected ttin or ttou");
-			}
 			try {
-				return new WebEndpointResponse<>(describe(this.workers.resize(target, null, null)));
+				return new WebEndpointResponse<>(describe(this.workers.resize(known.target(current, step), null, null)));
 			}
 			catch (InvalidWorkerSettingException ex) {
 				return badRequest(ex);
@@ -104,59 +108,185 @@ public class WorkersEndpoint {
 		}
 	}
 
-	private Map<String, Object> describe(WorkersSnapshot snapshot) {
-		Map<String, Object> description = new LinkedHashMap<>();
-		description.put("workerClass", snapshot.workerClass().canonicalName());
-		description.put("engine", this.engine.get());
-		description.put("workers", snapshot.workers());
-		if (snapshot.workerClass().usesThreads()) {
-			description.put("threads", snapshot.threads());
-		}
-		if (snapshot.workerClass().usesWorkerConnections()) {
-			description.put("workerConnections", snapshot.workerConnections());
-		}
-		description.put("capacity", snapshot.capacity());
-		description.put("busy", snapshot.busy());
-		description.put("idle", snapshot.idle());
-		description.put("queued", snapshot.queued());
-		description.put("maxQueued", snapshot.maxQueued());
-		description.put("completed", snapshot.completed());
-		description.put("rejected", snapshot.rejected());
-		description.put("timedOut", snapshot.timedOut());
-		description.put("timeout", this.workers.settings().timeout().toString());
-		description.put("resizes", snapshot.resizes());
-		description.put("maxWorkers", snapshot.maxWorkers());
-		description.put("startedAt", snapshot.startedAt().toString());
-		description.put("uptime", Duration.between(snapshot.startedAt(), Instant.now()).withNanos(0).toString());
-		if (this.offload != null) {
-			WorkersSnapshot pool = this.offload.snapshot();
-			Map<String, Object> offload = new LinkedHashMap<>();
-			offload.put("threads", pool.capacity());
-			offload.put("busy", pool.busy());
-			offload.put("queued", pool.queued());
-			offload.put("completed", pool.completed());
-			offload.put("rejected", pool.rejected());
-			offload.put("timedOut", pool.timedOut());
-			description.put("offload", offload);
-		}
-		if (this.diagnostics != null) {
-			Map<String, Object> diagnostics = this.diagnostics.describe();
-			if (!diagnostics.isEmpty()) {
-				description.put("diagnostics", diagnostics);
-			}
-		}
-		return description;
+	private WorkersDescriptor describe(WorkersSnapshot snapshot) {
+		return new WorkersDescriptor(snapshot.workerClass().canonicalName(), this.engine.get(), snapshot.workers(),
+				snapshot.workerClass().usesThreads() ? snapshot.threads() : null,
+				snapshot.workerClass().usesWorkerConnections() ? snapshot.workerConnections() : null,
+				snapshot.capacity(), snapshot.busy(), snapshot.idle(), snapshot.queued(), snapshot.maxQueued(),
+				snapshot.completed(), snapshot.rejected(), snapshot.timedOut(),
+				this.workers.settings().timeout().toString(), snapshot.resizes(), snapshot.maxWorkers(),
+				snapshot.startedAt().toString(),
+				Duration.between(snapshot.startedAt(), Instant.now()).withNanos(0).toString(),
+				this.offload.map((pool) -> OffloadDescriptor.of(pool.snapshot())).orElse(null),
+				this.diagnostics.flatMap(DiagnosticsDescriptor::of).orElse(null));
 	}
 
-	static <T> WebEndpointResponse<T> badRequest(String reason) {
-		@SuppressWarnings("unchecked")
-		T body = (T) Map.of("status", 400, "error", "Bad Request", "reason", reason);
-		return new WebEndpointResponse<>(body, WebEndpointResponse.STATUS_BAD_REQUEST);
+	/** A 400 whose problem detail says what was wrong and what would be accepted. */
+	static WebEndpointResponse<ProblemDetail> badRequest(String reason) {
+		return new WebEndpointResponse<>(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, reason),
+				WebEndpointResponse.STATUS_BAD_REQUEST, MediaType.APPLICATION_PROBLEM_JSON);
 	}
 
-	private static WebEndpointResponse<Map<String, Object>> badRequest(InvalidWorkerSettingException ex) {
+	private static WebEndpointResponse<ProblemDetail> badRequest(InvalidWorkerSettingException ex) {
 		return badRequest(ex.getProperty() + "=" + ex.getValue() + " is not valid: expected " + ex.getExpected()
 				+ "; nothing was changed");
+	}
+
+	private static String millis(Duration duration) {
+		return duration.toMillis() + "ms";
+	}
+
+	/** gunicorn's signals to the arbiter, by the lower-case names the path takes. */
+	private enum Signal {
+
+		/** One worker more (or {@code by} more). */
+		TTIN,
+
+		/** One worker fewer (or {@code by} fewer), never below one, as gunicorn ignores TTOU at one worker. */
+		TTOU;
+
+		static @Nullable Signal named(String name) {
+			for (Signal signal : values()) {
+				if (signal.name().toLowerCase(Locale.ROOT).equals(name)) {
+					return signal;
+				}
+			}
+			return null;
+		}
+
+		int target(int current, int step) {
+			return (this == TTIN) ? (int) Math.min((long) current + step, Integer.MAX_VALUE)
+					: Math.max(1, current - step);
+		}
+
+	}
+
+	/**
+	 * The workers as {@code GET} and every successful {@code POST} show them. Every field is
+	 * always written, {@code null} where it does not apply, so that clients and exporters see one
+	 * schema whatever the class.
+	 *
+	 * @param workerClass the canonical class name: {@code sync}, {@code thread}, {@code virtual}
+	 * or {@code reactive}
+	 * @param engine the web server running the class: {@code tomcat}, {@code jetty},
+	 * {@code netty} or {@code undertow}
+	 * @param workers worker units now
+	 * @param threads threads per worker; {@code null} but under {@code thread}
+	 * @param workerConnections requests in flight per worker; {@code null} but under
+	 * {@code virtual} and {@code reactive}
+	 * @param capacity requests served at once
+	 * @param busy requests holding a slot
+	 * @param idle free slots, never below zero
+	 * @param queued requests waiting for a slot
+	 * @param maxQueued the most requests that may wait
+	 * @param completed requests that held a slot and ended, since start
+	 * @param rejected requests answered 503 because the line was full, since start
+	 * @param timedOut requests given up at {@code server.timeout}, since start
+	 * @param timeout {@code server.timeout} as an ISO-8601 duration; {@code PT0S} for none
+	 * @param resizes successful resizes since start
+	 * @param maxWorkers the most workers a resize may set
+	 * @param startedAt when the workers were created, an ISO-8601 instant
+	 * @param uptime time since then, an ISO-8601 duration in whole seconds
+	 * @param offload the offload pool; {@code null} when there is none
+	 * @param diagnostics what blocked carriers or event loops; {@code null} when nothing is
+	 * watched (the platform-thread classes, or diagnostics off)
+	 */
+	@JsonInclude(Include.ALWAYS)
+	public record WorkersDescriptor(String workerClass, String engine, int workers, @Nullable Integer threads,
+			@Nullable Integer workerConnections, int capacity, int busy, int idle, int queued, int maxQueued,
+			long completed, long rejected, long timedOut, String timeout, long resizes, int maxWorkers,
+			String startedAt, String uptime, @Nullable OffloadDescriptor offload,
+			@Nullable DiagnosticsDescriptor diagnostics) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * The offload pool, where {@code @Blocking} handlers (and, under {@code reactive}, every
+	 * blocking-style handler) run.
+	 *
+	 * @param threads threads in the pool
+	 * @param busy offload slots held
+	 * @param queued tasks waiting for a thread
+	 * @param completed offloaded handlers that ended, since start
+	 * @param rejected tasks refused because the pool's line was full, since start
+	 * @param timedOut offloaded handlers given up or interrupted at {@code server.timeout}
+	 */
+	@JsonInclude(Include.ALWAYS)
+	public record OffloadDescriptor(int threads, int busy, int queued, long completed, long rejected,
+			long timedOut) {
+
+		static OffloadDescriptor of(WorkersSnapshot pool) {
+			return new OffloadDescriptor(pool.capacity(), pool.busy(), pool.queued(), pool.completed(),
+					pool.rejected(), pool.timedOut());
+		}
+
+	}
+
+	/**
+	 * What the diagnostics saw: blocked carriers under {@code virtual}, blocked event loops under
+	 * {@code reactive}. The fields of the watch that does not run are {@code null}. Durations are
+	 * whole milliseconds, as in {@code "247ms"}.
+	 *
+	 * @param pinned virtual threads that parked while pinned (virtual)
+	 * @param carrierStarvation episodes in which every carrier was busy or blocked (virtual)
+	 * @param nativeCalls starvation episodes explained by a native call (virtual)
+	 * @param maxCarrierLag the longest probe lag (virtual)
+	 * @param lastCarrierLag the latest probe lag (virtual)
+	 * @param loops event loops probed (reactive)
+	 * @param blockedLoops times a loop ran one task past the threshold (reactive)
+	 * @param maxLoopLag the longest probe wait on any loop (reactive)
+	 * @param lastLoopLag the latest probe wait of each loop (reactive)
+	 * @param top the findings seen most often
+	 */
+	@JsonInclude(Include.ALWAYS)
+	public record DiagnosticsDescriptor(@Nullable Long pinned, @Nullable Long carrierStarvation,
+			@Nullable Long nativeCalls, @Nullable String maxCarrierLag, @Nullable String lastCarrierLag,
+			@Nullable Integer loops, @Nullable Long blockedLoops, @Nullable String maxLoopLag,
+			@Nullable List<String> lastLoopLag, List<FindingDescriptor> top) {
+
+		static Optional<DiagnosticsDescriptor> of(WorkersDiagnostics diagnostics) {
+			Optional<VirtualThreadReport> carriers = diagnostics.virtualThreadReport();
+			Optional<EventLoopReport> loops = diagnostics.eventLoopReport();
+			if (carriers.isEmpty() && loops.isEmpty()) {
+				return Optional.empty();
+			}
+			List<FindingDescriptor> top = new ArrayList<>();
+			carriers.ifPresent((report) -> report.top().forEach((finding) -> top.add(FindingDescriptor.of(finding))));
+			loops.ifPresent((report) -> report.top().forEach((finding) -> top.add(FindingDescriptor.of(finding))));
+			return Optional.of(new DiagnosticsDescriptor(carriers.map(VirtualThreadReport::pinnedEvents).orElse(null),
+					carriers.map(VirtualThreadReport::starvationEvents).orElse(null),
+					carriers.map(VirtualThreadReport::nativeCallFindings).orElse(null),
+					carriers.map((report) -> millis(report.maxLag())).orElse(null),
+					carriers.map((report) -> millis(report.lastLag())).orElse(null),
+					loops.map(EventLoopReport::loops).orElse(null), loops.map(EventLoopReport::blockedEvents).orElse(null),
+					loops.map((report) -> millis(report.maxLag())).orElse(null),
+					loops.map((report) -> report.lastLagPerLoop().stream().map(WorkersEndpoint::millis).toList())
+						.orElse(null),
+					List.copyOf(top)));
+		}
+
+	}
+
+	/**
+	 * One distinct problem the diagnostics saw: one kind of stall at one stack.
+	 *
+	 * @param kind {@code pinned}, {@code native-call}, {@code carrier-starvation} or
+	 * {@code blocked-loop}
+	 * @param summary what happened and where, for its longest occurrence
+	 * @param count occurrences since start
+	 * @param longest the longest occurrence
+	 * @param lastSeen when it was last seen, an ISO-8601 instant
+	 * @param stack the top frames, innermost first; empty when no stack explains it
+	 */
+	@JsonInclude(Include.ALWAYS)
+	public record FindingDescriptor(String kind, String summary, long count, String longest, String lastSeen,
+			List<String> stack) {
+
+		static FindingDescriptor of(Finding finding) {
+			return new FindingDescriptor(finding.kind().value(), finding.summary(), finding.count(),
+					millis(finding.longest()), finding.lastSeen().toString(), finding.stack());
+		}
+
 	}
 
 }

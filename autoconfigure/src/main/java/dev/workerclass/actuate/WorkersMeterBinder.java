@@ -1,10 +1,11 @@
 package dev.workerclass.actuate;
 
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 import dev.workerclass.diagnostics.WorkersDiagnostics;
 import dev.workerclass.workers.OffloadWorkers;
-import dev.workerclass.workers.RequestPool;
 import dev.workerclass.workers.Workers;
 import dev.workerclass.workers.WorkersSnapshot;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -21,59 +22,62 @@ public class WorkersMeterBinder implements MeterBinder {
 
 	private final Workers workers;
 
-	private final OffloadWorkers offload;
+	private final Optional<OffloadWorkers> offload;
 
-	private final WorkersDiagnostics diagnostics;
+	private final Optional<WorkersDiagnostics> diagnostics;
 
-	public WorkersMeterBinder(Workers workers, OffloadWorkers offload, WorkersDiagnostics diagnostics) {
+	/**
+	 * @param workers the workers, as {@code workers.*}
+	 * @param offload the offload pool, as {@code workers.offload.*}; none without one
+	 * @param diagnostics the diagnostics' counts, as {@code workers.diagnostics.*} for what they
+	 * watch; none without them
+	 */
+	public WorkersMeterBinder(Workers workers, Optional<OffloadWorkers> offload,
+			Optional<WorkersDiagnostics> diagnostics) {
 		this.workers = workers;
 		this.offload = offload;
 		this.diagnostics = diagnostics;
-	}
-
-	public WorkersMeterBinder(Workers workers, OffloadWorkers offload) {
-		this(workers, offload, null);
-	}
-
-	public WorkersMeterBinder(Workers workers) {
-		this(workers, null, null);
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		Tags tags = Tags.of("worker.class", this.workers.workerClass().canonicalName());
 		bindWorkers(registry, tags);
-		if (this.offload != null) {
-			// The offload pool, as offload.* beside the workers' own meters.
-			Gauge.builder("workers.offload.threads", this.offload, (pool) -> pool.snapshot().capacity())
-				.description("Threads of the offload pool")
-				.tags(tags)
-				.strongReference(true)
-				.register(registry);
-			gauge(registry, tags, this.offload, "workers.offload.busy", "Offloaded handlers running",
-					WorkersSnapshot::busy);
-			gauge(registry, tags, this.offload, "workers.offload.queued", "Offloaded handlers waiting for a thread",
-					WorkersSnapshot::queued);
-			counter(registry, tags, this.offload, "workers.offload.completed", "Offloaded handlers that ended",
-					WorkersSnapshot::completed);
-			counter(registry, tags, this.offload, "workers.offload.rejected",
-					"Offloaded handlers refused because the offload line was full", WorkersSnapshot::rejected);
-			counter(registry, tags, this.offload, "workers.offload.timeouts",
-					"Offloaded handlers interrupted at server.timeout", WorkersSnapshot::timedOut);
-		}
-		if (this.diagnostics != null && this.diagnostics.watchesVirtualThreads()) {
-			FunctionCounter.builder("workers.diagnostics.pinned", this.diagnostics, WorkersDiagnostics::pinned)
+		this.offload.ifPresent((pool) -> bindOffload(registry, tags, pool));
+		this.diagnostics.ifPresent((diagnostics) -> bindDiagnostics(registry, tags, diagnostics));
+	}
+
+	// The offload pool, as offload.* beside the workers' own meters.
+	private static void bindOffload(MeterRegistry registry, Tags tags, OffloadWorkers pool) {
+		Supplier<WorkersSnapshot> source = pool::snapshot;
+		gauge(registry, tags, source, "workers.offload.threads", "Threads of the offload pool",
+				WorkersSnapshot::capacity);
+		gauge(registry, tags, source, "workers.offload.busy", "Offloaded handlers running", WorkersSnapshot::busy);
+		gauge(registry, tags, source, "workers.offload.queued", "Offloaded handlers waiting for a thread",
+				WorkersSnapshot::queued);
+		counter(registry, tags, source, "workers.offload.completed", "Offloaded handlers that ended",
+				WorkersSnapshot::completed);
+		counter(registry, tags, source, "workers.offload.rejected",
+				"Offloaded handlers refused because the offload line was full", WorkersSnapshot::rejected);
+		counter(registry, tags, source, "workers.offload.timeouts", "Offloaded handlers interrupted at server.timeout",
+				WorkersSnapshot::timedOut);
+	}
+
+	// Only what is watched gets a meter: a counter that can never move would mislead.
+	private static void bindDiagnostics(MeterRegistry registry, Tags tags, WorkersDiagnostics diagnostics) {
+		if (diagnostics.watchesVirtualThreads()) {
+			FunctionCounter.builder("workers.diagnostics.pinned", diagnostics, WorkersDiagnostics::pinned)
 				.description("Virtual threads that parked while pinned to their carrier")
 				.tags(tags)
 				.register(registry);
 			FunctionCounter
-				.builder("workers.diagnostics.carrier.starvation", this.diagnostics, WorkersDiagnostics::carrierStarvation)
+				.builder("workers.diagnostics.carrier.starvation", diagnostics, WorkersDiagnostics::carrierStarvation)
 				.description("Times every carrier of the virtual threads was blocked past the threshold")
 				.tags(tags)
 				.register(registry);
 		}
-		if (this.diagnostics != null && this.diagnostics.watchesEventLoops()) {
-			FunctionCounter.builder("workers.diagnostics.blocked.loops", this.diagnostics, WorkersDiagnostics::blockedLoops)
+		if (diagnostics.watchesEventLoops()) {
+			FunctionCounter.builder("workers.diagnostics.blocked.loops", diagnostics, WorkersDiagnostics::blockedLoops)
 				.description("Times an event loop ran one task past the threshold")
 				.tags(tags)
 				.register(registry);
@@ -81,7 +85,7 @@ public class WorkersMeterBinder implements MeterBinder {
 	}
 
 	private void bindWorkers(MeterRegistry registry, Tags tags) {
-		Workers source = this.workers;
+		Supplier<WorkersSnapshot> source = this.workers::snapshot;
 		gauge(registry, tags, source, "workers.capacity", "Requests the workers serve at once",
 				WorkersSnapshot::capacity);
 		gauge(registry, tags, source, "workers.busy", "Requests holding a worker slot", WorkersSnapshot::busy);
@@ -98,18 +102,19 @@ public class WorkersMeterBinder implements MeterBinder {
 		counter(registry, tags, source, "workers.resizes", "Runtime resizes since start", WorkersSnapshot::resizes);
 	}
 
-	private static void gauge(MeterRegistry registry, Tags tags, RequestPool source, String name, String description,
-			ToDoubleFunction<WorkersSnapshot> value) {
-		Gauge.builder(name, source, (workers) -> value.applyAsDouble(workers.snapshot()))
+	// Micrometer holds a meter's state object weakly; the function holds the source, so a meter
+	// lives as long as its registry, not until the next collection.
+	private static void gauge(MeterRegistry registry, Tags tags, Supplier<WorkersSnapshot> source, String name,
+			String description, ToDoubleFunction<WorkersSnapshot> value) {
+		Gauge.builder(name, source, (ignored) -> value.applyAsDouble(source.get()))
 			.description(description)
 			.tags(tags)
-			.strongReference(true)
 			.register(registry);
 	}
 
-	private static void counter(MeterRegistry registry, Tags tags, RequestPool source, String name, String description,
-			ToDoubleFunction<WorkersSnapshot> value) {
-		FunctionCounter.builder(name, source, (workers) -> value.applyAsDouble(workers.snapshot()))
+	private static void counter(MeterRegistry registry, Tags tags, Supplier<WorkersSnapshot> source, String name,
+			String description, ToDoubleFunction<WorkersSnapshot> value) {
+		FunctionCounter.builder(name, source, (ignored) -> value.applyAsDouble(source.get()))
 			.description(description)
 			.tags(tags)
 			.register(registry);

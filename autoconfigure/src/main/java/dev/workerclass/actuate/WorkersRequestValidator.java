@@ -16,8 +16,8 @@ import org.springframework.boot.actuate.endpoint.invoke.OperationParameters;
 /**
  * Checks a request to the {@code workers} endpoint before actuator binds it: actuator ignores
  * fields it does not know and reports a value it cannot convert without saying why, but a resize
- * request with a typo ({@code {"wrokers": 8}}) or a non-number must get 400 with a reason and
- * change nothing.
+ * request with a typo ({@code {"wrokers": 8}}) or a non-number must get 400 with a problem detail
+ * that says why, and change nothing.
  */
 public class WorkersRequestValidator implements OperationInvokerAdvisor {
 

@@ -2,6 +2,7 @@ package dev.workerclass.diagnostics;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 	/** Name of the watchdog thread. */
 	public static final String WATCHDOG_THREAD_NAME = "workerclass-loop-watchdog";
 
-	private static final Set<String> KINDS = Set.of(Finding.BLOCKED_LOOP);
+	private static final Set<Finding.Kind> KINDS = EnumSet.of(Finding.Kind.BLOCKED_LOOP);
 
 	private final Supplier<List<Executor>> loops;
 
@@ -227,7 +228,7 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 			String suffix = (site != null) ? ", at " + site : " (its thread is unknown: it has not run a probe yet)";
 			EventLoopDiagnostics.this.blockedEvents++;
 			Blocked episode = new Blocked(stack, prefix, suffix);
-			EventLoopDiagnostics.this.log.record(Finding.BLOCKED_LOOP, prefix + "over "
+			EventLoopDiagnostics.this.log.record(Finding.Kind.BLOCKED_LOOP, prefix + "over "
 					+ Frames.duration(Duration.ofNanos(waited)) + suffix, stack, Duration.ofNanos(waited));
 			return episode;
 		}
@@ -270,7 +271,7 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 
 		private void ended(long lag) {
 			Duration duration = Duration.ofNanos(lag);
-			EventLoopDiagnostics.this.log.update(Finding.BLOCKED_LOOP, this.stack,
+			EventLoopDiagnostics.this.log.update(Finding.Kind.BLOCKED_LOOP, this.stack,
 					this.prefix + Frames.duration(duration) + this.suffix, duration);
 		}
 

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,14 +33,14 @@ public final class FindingLog {
 	private final Map<Key, Entry> entries = new LinkedHashMap<>();
 
 	/** The "other" bucket of each kind, used once {@code entries} is full. */
-	private final Map<String, Entry> overflow = new HashMap<>();
+	private final Map<Finding.Kind, Entry> overflow = new EnumMap<>(Finding.Kind.class);
 
 	/** Occurrences per kind, counted whether or not the key was kept. */
-	private final Map<String, Long> totals = new HashMap<>();
+	private final Map<Finding.Kind, Long> totals = new EnumMap<>(Finding.Kind.class);
 
 	/**
 	 * @param onNew called once per key when it is first worth announcing (see
-	 * {@link #record(String, String, List, Duration, int)}), and once when a kind first overflows,
+	 * {@link #record(Finding.Kind, String, List, Duration, int)}), and once when a kind first overflows,
 	 * outside any lock, on the thread that recorded it; the Spring glue logs from it at WARN
 	 */
 	public FindingLog(Consumer<Finding> onNew) {
@@ -62,14 +62,14 @@ public final class FindingLog {
 
 	/**
 	 * Counts one occurrence, announcing its (kind, stack) the first time it is seen.
-	 * @param kind the kind, one of the constants of {@link Finding}
+	 * @param kind the kind of stall
 	 * @param summary one line; the summary of the longest occurrence is the one kept
 	 * @param stack top frames, innermost first (cut to {@link Finding#MAX_FRAMES})
 	 * @param duration how long it lasted (so far)
 	 * @return true when this (kind, stack) was not seen before and is now kept, so the caller may
 	 * log it once (false for a stack counted in the "other" finding)
 	 */
-	public boolean record(String kind, String summary, List<String> stack, Duration duration) {
+	public boolean record(Finding.Kind kind, String summary, List<String> stack, Duration duration) {
 		return record(kind, summary, stack, duration, 1);
 	}
 
@@ -80,7 +80,7 @@ public final class FindingLog {
 	 * @param announceAt occurrences of this (kind, stack) that make it worth announcing, at least 1
 	 * @return true when this (kind, stack) was not seen before and is now kept
 	 */
-	public boolean record(String kind, String summary, List<String> stack, Duration duration, int announceAt) {
+	public boolean record(Finding.Kind kind, String summary, List<String> stack, Duration duration, int announceAt) {
 		Key key = new Key(kind, trim(stack));
 		Instant now = this.clock.instant();
 		Finding announced = null;
@@ -104,7 +104,7 @@ public final class FindingLog {
 				}
 				// The overflow bucket is announced at once: it says that stacks are being dropped.
 				other = new Entry(kind, List.of(),
-						"other " + kind + " findings: more than " + this.maxKeys + " distinct stacks, not kept",
+						"other " + kind.value() + " findings: more than " + this.maxKeys + " distinct stacks, not kept",
 						duration, now);
 				other.announced = true;
 				this.overflow.put(kind, other);
@@ -125,7 +125,7 @@ public final class FindingLog {
 	 * Raises the duration of a finding recorded before, without counting a new occurrence: for a
 	 * stall reported while it lasts and measured in full when it ends.
 	 */
-	public void update(String kind, List<String> stack, String summary, Duration duration) {
+	public void update(Finding.Kind kind, List<String> stack, String summary, Duration duration) {
 		Key key = new Key(kind, trim(stack));
 		synchronized (this) {
 			Entry entry = this.entries.get(key);
@@ -149,7 +149,7 @@ public final class FindingLog {
 	}
 
 	/** The {@code n} findings of the given kinds seen most often (ties: the longer first). */
-	public synchronized List<Finding> top(int n, Set<String> kinds) {
+	public synchronized List<Finding> top(int n, Set<Finding.Kind> kinds) {
 		List<Finding> all = new ArrayList<>();
 		for (Entry entry : this.entries.values()) {
 			if (kinds == null || kinds.contains(entry.kind)) {
@@ -168,7 +168,7 @@ public final class FindingLog {
 	}
 
 	/** Occurrences of a kind since start, including those counted in its "other" finding. */
-	public synchronized long total(String kind) {
+	public synchronized long total(Finding.Kind kind) {
 		return this.totals.getOrDefault(kind, 0L);
 	}
 
@@ -190,13 +190,13 @@ public final class FindingLog {
 		return List.copyOf((stack.size() > Finding.MAX_FRAMES) ? stack.subList(0, Finding.MAX_FRAMES) : stack);
 	}
 
-	private record Key(String kind, List<String> stack) {
+	private record Key(Finding.Kind kind, List<String> stack) {
 
 	}
 
 	private static final class Entry {
 
-		private final String kind;
+		private final Finding.Kind kind;
 
 		private final List<String> stack;
 
@@ -213,7 +213,7 @@ public final class FindingLog {
 		/** Whether {@code onNew} has been called for it. */
 		private boolean announced;
 
-		private Entry(String kind, List<String> stack, String summary, Duration duration, Instant now) {
+		private Entry(Finding.Kind kind, List<String> stack, String summary, Duration duration, Instant now) {
 			this.kind = kind;
 			this.stack = stack;
 			this.summary = summary;

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -109,8 +110,8 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 	/** Occurrences of one pinned stack that make it a finding worth a WARN. */
 	static final int PIN_RECURS = 2;
 
-	private static final Set<String> KINDS = Set.of(Finding.PINNED, Finding.NATIVE_CALL,
-			Finding.CARRIER_STARVATION);
+	private static final Set<Finding.Kind> KINDS = EnumSet.of(Finding.Kind.PINNED, Finding.Kind.NATIVE_CALL,
+			Finding.Kind.CARRIER_STARVATION);
 
 	/** JFR flushes to wait after an episode ends before explaining it. */
 	private static final int SETTLE_FLUSHES = 2;
@@ -415,7 +416,7 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 		NativeSample cause = likeliestNativeCall(from, to);
 		if (cause != null) {
 			String site = Frames.culprit(cause.frames());
-			ended.kind = Finding.NATIVE_CALL;
+			ended.kind = Finding.Kind.NATIVE_CALL;
 			ended.stack = cause.frames();
 			ended.template = "virtual thread blocked its carrier in " + cause.nativeFrame()
 					+ ((site != null) ? ", called from " + site : "") + "; virtual threads waited {lag} for a carrier";
@@ -426,7 +427,7 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 		if (pinnedDuring(from, to)) {
 			return;
 		}
-		ended.kind = Finding.CARRIER_STARVATION;
+		ended.kind = Finding.Kind.CARRIER_STARVATION;
 		ended.stack = List.of();
 		ended.template = "virtual threads waited {lag} for a carrier and no native call or pinning was seen: "
 				+ "CPU-bound virtual threads, too few carriers, or a long GC pause";
@@ -478,7 +479,7 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 		String summary = "virtual thread parked while pinned, blocking its carrier " + Frames.duration(duration)
 				+ ((site != null) ? ", at " + site : "");
 		// Announced when the same stack pins again: once is typically a class initializer in warm-up.
-		this.log.record(Finding.PINNED, summary, frames, duration, PIN_RECURS);
+		this.log.record(Finding.Kind.PINNED, summary, frames, duration, PIN_RECURS);
 	}
 
 	private void onNativeSample(RecordedEvent event) {
@@ -695,7 +696,7 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 
 		private boolean explained;
 
-		private String kind;
+		private Finding.Kind kind;
 
 		private List<String> stack = List.of();
 

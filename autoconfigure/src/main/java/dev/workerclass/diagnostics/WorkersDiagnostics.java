@@ -1,17 +1,14 @@
 package dev.workerclass.diagnostics;
 
 import java.lang.System.Logger.Level;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * The diagnostics that fit the worker class: blocked carriers under {@code virtual}, blocked
  * event loops under {@code reactive}, nothing for the platform-thread classes (a blocked platform
  * thread blocks only itself). Each new problem is logged once at WARN with its stack (a pin once
- * it recurs); the endpoint and meters read {@link #describe()} and the counts.
+ * it recurs); the endpoint reads the reports and the meters the counts.
  * <p>
  * Whoever owns the application's life cycle calls {@link #start()} and {@link #stop()}; a stop
  * closes the watchers and a later start makes new ones. Logs through {@link System.Logger}, which
@@ -67,11 +64,11 @@ public final class WorkersDiagnostics {
 		for (String frame : finding.stack()) {
 			message.append("\n\tat ").append(frame);
 		}
-		if (Finding.BLOCKED_LOOP.equals(finding.kind())) {
+		if (finding.kind() == Finding.Kind.BLOCKED_LOOP) {
 			message.append("\nMove the blocking call off the event loop: return a plain value (it then runs on the"
 					+ " offload pool) or mark the method @Blocking.");
 		}
-		else if (!finding.kind().equals(Finding.CARRIER_STARVATION)) {
+		else if (finding.kind() != Finding.Kind.CARRIER_STARVATION) {
 			message.append("\nA virtual thread that blocks its carrier serializes the server: mark the handler"
 					+ " @Blocking to run it on the offload pool.");
 		}
@@ -142,44 +139,16 @@ public final class WorkersDiagnostics {
 		return (this.eventLoops != null) ? this.eventLoops.snapshot().blockedEvents() : 0;
 	}
 
-	/** What the endpoint shows under {@code diagnostics}. */
-	public Map<String, Object> describe() {
-		Map<String, Object> description = new LinkedHashMap<>();
-		if (this.virtualThreads != null) {
-			VirtualThreadReport report = this.virtualThreads.snapshot();
-			description.put("pinned", report.pinnedEvents());
-			description.put("carrierStarvation", report.starvationEvents());
-			description.put("nativeCalls", report.nativeCallFindings());
-			description.put("maxCarrierLag", millis(report.maxLag()));
-			description.put("lastCarrierLag", millis(report.lastLag()));
-			description.put("top", describe(report.top()));
-		}
-		if (this.eventLoops != null) {
-			EventLoopReport report = this.eventLoops.snapshot();
-			description.put("loops", report.loops());
-			description.put("blockedLoops", report.blockedEvents());
-			description.put("maxLoopLag", millis(report.maxLag()));
-			description.put("lastLoopLag", report.lastLagPerLoop().stream().map(WorkersDiagnostics::millis).toList());
-			description.put("top", describe(report.top()));
-		}
-		return description;
+	/** What the blocked-carrier watch saw so far; empty when carriers are not watched. */
+	public Optional<VirtualThreadReport> virtualThreadReport() {
+		VirtualThreadDiagnostics diagnostics = this.virtualThreads;
+		return (diagnostics != null) ? Optional.of(diagnostics.snapshot()) : Optional.empty();
 	}
 
-	private static List<Map<String, Object>> describe(List<Finding> findings) {
-		return findings.stream().map((finding) -> {
-			Map<String, Object> shown = new LinkedHashMap<>();
-			shown.put("kind", finding.kind());
-			shown.put("summary", finding.summary());
-			shown.put("count", finding.count());
-			shown.put("longest", millis(finding.longest()));
-			shown.put("lastSeen", finding.lastSeen().toString());
-			shown.put("stack", finding.stack());
-			return shown;
-		}).toList();
-	}
-
-	private static String millis(Duration duration) {
-		return duration.toMillis() + "ms";
+	/** What the blocked-loop watch saw so far; empty when event loops are not watched. */
+	public Optional<EventLoopReport> eventLoopReport() {
+		EventLoopDiagnostics diagnostics = this.eventLoops;
+		return (diagnostics != null) ? Optional.of(diagnostics.snapshot()) : Optional.empty();
 	}
 
 }

@@ -1,13 +1,13 @@
 package dev.workerclass.servlet;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
+import dev.workerclass.web.UnservedProblems;
 import dev.workerclass.workers.ControlPlane;
 import dev.workerclass.workers.OffloadWorkers;
-import dev.workerclass.workers.Overload;
 import dev.workerclass.workers.RequestPool;
+import dev.workerclass.workers.Unserved;
 import dev.workerclass.workers.Workers;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -16,6 +16,9 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.GenericFilterBean;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
@@ -24,7 +27,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * (Spring's filters and the app's controller) runs inside {@link Workers#serve}, so on a worker
  * slot and on the class's kind of thread; a {@code @Blocking} handler runs on the offload pool
  * instead. Control-plane requests pass straight through. A request that finds the line full, or
- * outlives {@code server.timeout}, gets 503 (if nothing was sent yet).
+ * outlives {@code server.timeout}, gets 503 with a problem detail saying which (if nothing was
+ * sent yet).
  * <p>
  * An async dispatch (the second half of a {@code Mono} or {@code DeferredResult} handler) only
  * writes a result that is ready, so it takes no slot.
@@ -88,13 +92,13 @@ public class WorkersServletFilter extends GenericFilterBean {
 			throw new ServletException(ex);
 		}
 		switch (outcome) {
-			case REJECTED -> refuse(response,
-					Overload.queueFullBody(target.snapshot(), (target == this.offload) ? "offload threads" : "worker slots"));
+			case REJECTED -> refuse(response, Unserved.LineFull
+				.of((target == this.offload) ? Unserved.Pool.OFFLOAD : Unserved.Pool.WORKERS, target.snapshot()));
 			case TIMED_OUT -> {
 				guarded.seal();
 				if (!response.isCommitted()) {
 					response.reset();
-					refuse(response, Overload.timeoutBody(target.settings()));
+					refuse(response, new Unserved.TimedOut(target.settings().timeout()));
 				}
 			}
 			case SERVED -> {
@@ -102,11 +106,12 @@ public class WorkersServletFilter extends GenericFilterBean {
 		}
 	}
 
-	private static void refuse(HttpServletResponse response, String reason) throws IOException {
-		response.setStatus(Overload.STATUS);
-		response.setHeader("Retry-After", Overload.RETRY_AFTER_SECONDS);
-		response.setContentType("application/json");
-		byte[] body = reason.getBytes(StandardCharsets.UTF_8);
+	private static void refuse(HttpServletResponse response, Unserved unserved) throws IOException {
+		ProblemDetail problem = UnservedProblems.of(unserved);
+		byte[] body = UnservedProblems.toJson(problem);
+		response.setStatus(problem.getStatus());
+		response.setHeader(HttpHeaders.RETRY_AFTER, UnservedProblems.RETRY_AFTER_SECONDS);
+		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 		response.setContentLength(body.length);
 		response.getOutputStream().write(body);
 	}

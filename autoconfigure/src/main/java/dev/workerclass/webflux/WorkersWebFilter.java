@@ -1,13 +1,13 @@
 package dev.workerclass.webflux;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.workerclass.web.UnservedProblems;
 import dev.workerclass.workers.Alarm;
 import dev.workerclass.workers.ControlPlane;
-import dev.workerclass.workers.Overload;
+import dev.workerclass.workers.Unserved;
 import dev.workerclass.workers.WorkerSettings;
 import dev.workerclass.workers.WorkerSlots;
 import dev.workerclass.workers.Workers;
@@ -15,8 +15,10 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -26,8 +28,8 @@ import org.springframework.web.server.WebFilterChain;
  * Admission for event-loop engines: each request takes a worker slot before it reaches the
  * application and gives it back when it ends, whether it completes, fails or the client goes away.
  * Requests beyond capacity wait for a slot without holding a thread; beyond the line's bound they
- * get 503 at once, and so does a request that has sent nothing by {@code server.timeout}. Control-plane
- * requests pass straight through.
+ * get 503 at once, and so does a request that has sent nothing by {@code server.timeout}, each with
+ * a problem detail saying which. Control-plane requests pass straight through.
  */
 public class WorkersWebFilter implements WebFilter, Ordered {
 
@@ -51,13 +53,14 @@ public class WorkersWebFilter implements WebFilter, Ordered {
 			CompletableFuture<Void> granted = new CompletableFuture<>();
 			WorkerSlots.Ticket ticket = this.workers.admit(() -> granted.complete(null));
 			if (ticket.isRejected()) {
-				return refuse(exchange.getResponse(), Overload.queueFullBody(this.workers.snapshot()));
+				return refuse(exchange.getResponse(),
+						Unserved.LineFull.of(Unserved.Pool.WORKERS, this.workers.snapshot()));
 			}
 			Mono<Void> served = Mono.fromFuture(granted, true)
 				.then(Mono.defer(() -> chain.filter(exchange)))
 				// A full offload line refuses the handler's task: the same honest 503, not WebFlux's 500.
 				.onErrorResume(RejectedExecutionException.class, (ex) -> exchange.getResponse().isCommitted()
-						? Mono.error(ex) : refuse(exchange.getResponse(), Overload.OFFLOAD_FULL_BODY));
+						? Mono.error(ex) : refuse(exchange.getResponse(), new Unserved.OffloadRefused()));
 			return withDeadline(served, exchange).doFinally((signal) -> ticket.release());
 		});
 	}
@@ -86,15 +89,16 @@ public class WorkersWebFilter implements WebFilter, Ordered {
 			}
 			this.workers.countTimeout();
 			ServerHttpResponse response = exchange.getResponse();
-			return response.isCommitted() ? Mono.empty() : refuse(response, Overload.timeoutBody(settings));
+			return response.isCommitted() ? Mono.empty() : refuse(response, new Unserved.TimedOut(settings.timeout()));
 		}));
 	}
 
-	private static Mono<Void> refuse(ServerHttpResponse response, String reason) {
-		response.setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
-		response.getHeaders().set("Retry-After", Overload.RETRY_AFTER_SECONDS);
-		response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-		DataBuffer buffer = response.bufferFactory().wrap(reason.getBytes(StandardCharsets.UTF_8));
+	private static Mono<Void> refuse(ServerHttpResponse response, Unserved unserved) {
+		ProblemDetail problem = UnservedProblems.of(unserved);
+		response.setStatusCode(HttpStatusCode.valueOf(problem.getStatus()));
+		response.getHeaders().set(HttpHeaders.RETRY_AFTER, UnservedProblems.RETRY_AFTER_SECONDS);
+		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		DataBuffer buffer = response.bufferFactory().wrap(UnservedProblems.toJson(problem));
 		return response.writeWith(Mono.just(buffer));
 	}
 

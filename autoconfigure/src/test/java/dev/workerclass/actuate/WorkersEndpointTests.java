@@ -1,8 +1,10 @@
 package dev.workerclass.actuate;
 
 import java.time.Duration;
-import java.util.Map;
+import java.util.Optional;
 
+import dev.workerclass.actuate.WorkersEndpoint.OffloadDescriptor;
+import dev.workerclass.actuate.WorkersEndpoint.WorkersDescriptor;
 import dev.workerclass.workers.OffloadWorkers;
 import dev.workerclass.workers.WorkerSettings;
 import dev.workerclass.workers.Workers;
@@ -13,12 +15,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link WorkersEndpoint}, called directly: what {@code GET} shows, how {@code POST}
- * resizes, and that a bad request gets 400 with a reason and changes nothing.
+ * resizes, and that a bad request gets 400 with a problem detail and changes nothing.
  */
 class WorkersEndpointTests {
 
@@ -47,97 +51,96 @@ class WorkersEndpointTests {
 			.resolve(2);
 		this.workers = Workers.create(settings);
 		this.offload = new OffloadWorkers(settings);
-		return new WorkersEndpoint(this.workers, this.offload, () -> "tomcat");
+		return new WorkersEndpoint(this.workers, Optional.of(this.offload), () -> "tomcat", Optional.empty());
 	}
 
 	@Test
 	void showsTheWorkersOfTheThreadClass() {
-		Map<String, Object> shown = endpoint("thread", 2, 3, null, 10).workers();
-		assertThat(shown).containsEntry("workerClass", "thread")
-			.containsEntry("engine", "tomcat")
-			.containsEntry("workers", 2)
-			.containsEntry("threads", 3)
-			.containsEntry("capacity", 6)
-			.containsEntry("busy", 0)
-			.containsEntry("idle", 6)
-			.containsEntry("queued", 0)
-			.containsEntry("maxQueued", 100)
-			.containsEntry("completed", 0L)
-			.containsEntry("rejected", 0L)
-			.containsEntry("resizes", 0L)
-			.containsEntry("maxWorkers", 10)
-			.containsKeys("startedAt", "uptime")
-			.doesNotContainKeys("workerConnections")
-			.containsKey("offload");
-		assertThat(shown.get("startedAt")).isEqualTo(this.workers.snapshot().startedAt().toString());
-		assertThat(Duration.parse((String) shown.get("uptime")).isNegative()).isFalse();
+		WorkersDescriptor shown = endpoint("thread", 2, 3, null, 10).workers();
+		assertThat(shown.workerClass()).isEqualTo("thread");
+		assertThat(shown.engine()).isEqualTo("tomcat");
+		assertThat(shown.workers()).isEqualTo(2);
+		assertThat(shown.threads()).isEqualTo(3);
+		assertThat(shown.workerConnections()).isNull();
+		assertThat(shown.capacity()).isEqualTo(6);
+		assertThat(shown.busy()).isZero();
+		assertThat(shown.idle()).isEqualTo(6);
+		assertThat(shown.queued()).isZero();
+		assertThat(shown.maxQueued()).isEqualTo(100);
+		assertThat(shown.completed()).isZero();
+		assertThat(shown.rejected()).isZero();
+		assertThat(shown.resizes()).isZero();
+		assertThat(shown.maxWorkers()).isEqualTo(10);
+		assertThat(shown.offload()).isNotNull();
+		assertThat(shown.diagnostics()).isNull();
+		assertThat(shown.startedAt()).isEqualTo(this.workers.snapshot().startedAt().toString());
+		assertThat(Duration.parse(shown.uptime()).isNegative()).isFalse();
 	}
 
 	@Test
 	void showsWorkerConnectionsForVirtualAndNoThreads() {
-		Map<String, Object> shown = endpoint("virtual", 1, null, 50, null).workers();
-		assertThat(shown).containsEntry("workerClass", "virtual")
-			.containsEntry("workerConnections", 50)
-			.containsEntry("capacity", 50)
-			.containsEntry("maxWorkers", 16)
-			.doesNotContainKeys("threads")
-			.containsKey("offload");
+		WorkersDescriptor shown = endpoint("virtual", 1, null, 50, null).workers();
+		assertThat(shown.workerClass()).isEqualTo("virtual");
+		assertThat(shown.workerConnections()).isEqualTo(50);
+		assertThat(shown.capacity()).isEqualTo(50);
+		assertThat(shown.maxWorkers()).isEqualTo(16);
+		assertThat(shown.threads()).isNull();
+		assertThat(shown.offload()).isNotNull();
 	}
 
 	@Test
 	void showsOnlyWorkersForSync() {
-		Map<String, Object> shown = endpoint("sync", 3, null, null, null).workers();
-		assertThat(shown).containsEntry("workerClass", "sync")
-			.containsEntry("workers", 3)
-			.containsEntry("capacity", 3)
-			.doesNotContainKeys("threads", "workerConnections")
-			.containsKey("offload");
+		WorkersDescriptor shown = endpoint("sync", 3, null, null, null).workers();
+		assertThat(shown.workerClass()).isEqualTo("sync");
+		assertThat(shown.workers()).isEqualTo(3);
+		assertThat(shown.capacity()).isEqualTo(3);
+		assertThat(shown.threads()).isNull();
+		assertThat(shown.workerConnections()).isNull();
+		assertThat(shown.offload()).isNotNull();
 	}
 
 	@Test
 	void showsTheOffloadPool() {
-		Map<String, Object> shown = endpoint("reactive", 2, null, 10, null).workers();
-		assertThat(shown).containsEntry("workerClass", "reactive")
-			.containsEntry("workerConnections", 10)
-			.containsEntry("capacity", 20)
-			.containsEntry("offload", Map.of("threads", 200, "busy", 0, "queued", 0, "completed", 0L, "rejected", 0L,
-					"timedOut", 0L));
+		WorkersDescriptor shown = endpoint("reactive", 2, null, 10, null).workers();
+		assertThat(shown.workerClass()).isEqualTo("reactive");
+		assertThat(shown.workerConnections()).isEqualTo(10);
+		assertThat(shown.capacity()).isEqualTo(20);
+		assertThat(shown.offload()).isEqualTo(new OffloadDescriptor(200, 0, 0, 0, 0, 0));
 	}
 
 	@Test
-	void theKeysComeInAStableOrder() {
-		assertThat(endpoint("thread", 1, 2, null, null).workers().keySet()).containsExactly("workerClass", "engine",
-				"workers", "threads", "capacity", "busy", "idle", "queued", "maxQueued", "completed", "rejected",
-				"timedOut", "timeout", "resizes", "maxWorkers", "startedAt", "uptime", "offload");
+	void withoutAnOffloadPoolOrDiagnosticsThoseAreNull() {
+		this.workers = Workers.create(WorkerSettings.resolve("sync", 1, null, null, null, null, null, null, null, 2));
+		WorkersDescriptor shown = new WorkersEndpoint(this.workers, Optional.empty(), () -> "tomcat", Optional.empty())
+			.workers();
+		assertThat(shown.offload()).isNull();
+		assertThat(shown.diagnostics()).isNull();
 	}
 
 	@Test
 	void resizeChangesTheSizesAndAnswersWithTheNewState() {
 		WorkersEndpoint endpoint = endpoint("thread", 1, 2, null, null);
-		WebEndpointResponse<Map<String, Object>> response = endpoint.resize(4, 3, null);
-		assertThat(response.getStatus()).isEqualTo(WebEndpointResponse.STATUS_OK);
-		assertThat(response.getBody()).containsEntry("workers", 4)
-			.containsEntry("threads", 3)
-			.containsEntry("capacity", 12)
-			.containsEntry("resizes", 1L);
+		WorkersDescriptor shown = ok(endpoint.resize(4, 3, null));
+		assertThat(shown.workers()).isEqualTo(4);
+		assertThat(shown.threads()).isEqualTo(3);
+		assertThat(shown.capacity()).isEqualTo(12);
+		assertThat(shown.resizes()).isEqualTo(1);
 		assertThat(this.workers.snapshot().capacity()).isEqualTo(12);
 	}
 
 	@Test
 	void resizeChangesWorkerConnectionsAlone() {
 		WorkersEndpoint endpoint = endpoint("virtual", 2, null, 10, null);
-		WebEndpointResponse<Map<String, Object>> response = endpoint.resize(null, null, 30);
-		assertThat(response.getStatus()).isEqualTo(WebEndpointResponse.STATUS_OK);
-		assertThat(response.getBody()).containsEntry("workers", 2)
-			.containsEntry("workerConnections", 30)
-			.containsEntry("capacity", 60);
+		WorkersDescriptor shown = ok(endpoint.resize(null, null, 30));
+		assertThat(shown.workers()).isEqualTo(2);
+		assertThat(shown.workerConnections()).isEqualTo(30);
+		assertThat(shown.capacity()).isEqualTo(60);
 	}
 
 	@Test
 	void resizeWithNothingIsABadRequest() {
 		WorkersEndpoint endpoint = endpoint("thread", 1, 2, null, null);
-		WebEndpointResponse<Map<String, Object>> response = endpoint.resize(null, null, null);
-		assertBadRequest(response, "give at least one of workers, threads, workerConnections");
+		assertBadRequest(endpoint.resize(null, null, null), "give at least one of workers, threads, workerConnections");
 		assertThat(this.workers.snapshot().resizes()).isZero();
 	}
 
@@ -146,9 +149,8 @@ class WorkersEndpointTests {
 	void resizeOutOfRangeIsABadRequestAndChangesNothing(int workers) {
 		WorkersEndpoint endpoint = endpoint("sync", 2, null, null, 10);
 		WorkersSnapshot before = this.workers.snapshot();
-		WebEndpointResponse<Map<String, Object>> response = endpoint.resize(workers, null, null);
-		assertBadRequest(response, "workers=" + workers + " is not valid");
-		assertThat((String) response.getBody().get("reason")).contains("from 1 to 10").contains("nothing was changed");
+		ProblemDetail problem = assertBadRequest(endpoint.resize(workers, null, null), "workers=" + workers + " is not valid");
+		assertThat(problem.getDetail()).contains("from 1 to 10").contains("nothing was changed");
 		assertThat(this.workers.snapshot()).isEqualTo(before);
 	}
 
@@ -163,8 +165,7 @@ class WorkersEndpointTests {
 	void aSizeTheClassDoesNotHaveIsABadRequestAndChangesNothing() {
 		WorkersEndpoint endpoint = endpoint("virtual", 1, null, 10, null);
 		WorkersSnapshot before = this.workers.snapshot();
-		WebEndpointResponse<Map<String, Object>> response = endpoint.resize(2, 8, null);
-		assertBadRequest(response, "threads=8 is not valid");
+		assertBadRequest(endpoint.resize(2, 8, null), "threads=8 is not valid");
 		assertThat(this.workers.snapshot()).isEqualTo(before);
 	}
 
@@ -172,42 +173,39 @@ class WorkersEndpointTests {
 	void aBadSizeAmongGoodOnesChangesNothing() {
 		WorkersEndpoint endpoint = endpoint("thread", 1, 2, null, null);
 		WorkersSnapshot before = this.workers.snapshot();
-		WebEndpointResponse<Map<String, Object>> response = endpoint.resize(3, 0, null);
-		assertBadRequest(response, "threads=0 is not valid");
+		assertBadRequest(endpoint.resize(3, 0, null), "threads=0 is not valid");
 		assertThat(this.workers.snapshot()).isEqualTo(before);
 	}
 
 	@Test
 	void ttinAddsOneWorker() {
 		WorkersEndpoint endpoint = endpoint("sync", 2, null, null, null);
-		WebEndpointResponse<Map<String, Object>> response = endpoint.signal("ttin", null);
-		assertThat(response.getStatus()).isEqualTo(WebEndpointResponse.STATUS_OK);
-		assertThat(response.getBody()).containsEntry("workers", 3).containsEntry("capacity", 3);
-		assertThat(endpoint.signal("ttin", 4).getBody()).containsEntry("workers", 7);
+		WorkersDescriptor shown = ok(endpoint.signal("ttin", null));
+		assertThat(shown.workers()).isEqualTo(3);
+		assertThat(shown.capacity()).isEqualTo(3);
+		assertThat(ok(endpoint.signal("ttin", 4)).workers()).isEqualTo(7);
 	}
 
 	@Test
 	void ttouRemovesOneWorker() {
 		WorkersEndpoint endpoint = endpoint("thread", 3, 2, null, null);
-		WebEndpointResponse<Map<String, Object>> response = endpoint.signal("ttou", null);
-		assertThat(response.getStatus()).isEqualTo(WebEndpointResponse.STATUS_OK);
-		assertThat(response.getBody()).containsEntry("workers", 2).containsEntry("capacity", 4);
+		WorkersDescriptor shown = ok(endpoint.signal("ttou", null));
+		assertThat(shown.workers()).isEqualTo(2);
+		assertThat(shown.capacity()).isEqualTo(4);
 	}
 
 	@Test
 	void ttouNeverGoesBelowOneWorker() {
 		WorkersEndpoint endpoint = endpoint("sync", 3, null, null, null);
-		assertThat(endpoint.signal("ttou", 10).getBody()).containsEntry("workers", 1);
-		WebEndpointResponse<Map<String, Object>> atOne = endpoint.signal("ttou", null);
-		assertThat(atOne.getStatus()).isEqualTo(WebEndpointResponse.STATUS_OK);
-		assertThat(atOne.getBody()).containsEntry("workers", 1);
+		assertThat(ok(endpoint.signal("ttou", 10)).workers()).isEqualTo(1);
+		assertThat(ok(endpoint.signal("ttou", null)).workers()).isEqualTo(1);
 		assertThat(this.workers.snapshot().workers()).isEqualTo(1);
 	}
 
 	@Test
 	void ttinAboveMaxWorkersIsABadRequestAndChangesNothing() {
 		WorkersEndpoint endpoint = endpoint("sync", 4, null, null, 5);
-		assertThat(endpoint.signal("ttin", null).getBody()).containsEntry("workers", 5);
+		assertThat(ok(endpoint.signal("ttin", null)).workers()).isEqualTo(5);
 		WorkersSnapshot before = this.workers.snapshot();
 		assertBadRequest(endpoint.signal("ttin", null), "workers=6 is not valid");
 		assertBadRequest(endpoint.signal("ttin", Integer.MAX_VALUE), "is not valid");
@@ -237,16 +235,26 @@ class WorkersEndpointTests {
 	void theEngineIsAskedEachTime() {
 		this.workers = Workers.create(WorkerSettings.builder().workerClass("sync").workers(1).resolve(2));
 		String[] engine = { "unknown" };
-		WorkersEndpoint endpoint = new WorkersEndpoint(this.workers, null, () -> engine[0]);
-		assertThat(endpoint.workers()).containsEntry("engine", "unknown");
+		WorkersEndpoint endpoint = new WorkersEndpoint(this.workers, Optional.empty(), () -> engine[0], Optional.empty());
+		assertThat(endpoint.workers().engine()).isEqualTo("unknown");
 		engine[0] = "jetty";
-		assertThat(endpoint.workers()).containsEntry("engine", "jetty");
+		assertThat(endpoint.workers().engine()).isEqualTo("jetty");
 	}
 
-	private static void assertBadRequest(WebEndpointResponse<Map<String, Object>> response, String reason) {
+	private static WorkersDescriptor ok(WebEndpointResponse<?> response) {
+		assertThat(response.getStatus()).isEqualTo(WebEndpointResponse.STATUS_OK);
+		return (WorkersDescriptor) response.getBody();
+	}
+
+	private static ProblemDetail assertBadRequest(WebEndpointResponse<?> response, String reason) {
 		assertThat(response.getStatus()).isEqualTo(WebEndpointResponse.STATUS_BAD_REQUEST);
-		assertThat(response.getBody()).containsEntry("status", 400).containsEntry("error", "Bad Request");
-		assertThat((String) response.getBody().get("reason")).contains(reason);
+		assertThat(response.getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(response.getBody()).isInstanceOf(ProblemDetail.class);
+		ProblemDetail problem = (ProblemDetail) response.getBody();
+		assertThat(problem.getStatus()).isEqualTo(400);
+		assertThat(problem.getTitle()).isEqualTo("Bad Request");
+		assertThat(problem.getDetail()).contains(reason);
+		return problem;
 	}
 
 }

@@ -1,10 +1,12 @@
 package dev.workerclass.actuate;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.workerclass.workers.OffloadWorkers;
 import dev.workerclass.workers.WorkerSettings;
 import dev.workerclass.workers.Workers;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -38,7 +40,7 @@ class WorkersMeterBinderTests {
 	void bindsGaugesAndCountersTaggedWithTheWorkerClass(String workerClass) {
 		try (Workers workers = Workers.create(settings(workerClass, 2, null))) {
 			SimpleMeterRegistry registry = new SimpleMeterRegistry();
-			new WorkersMeterBinder(workers).bindTo(registry);
+			new WorkersMeterBinder(workers, Optional.empty(), Optional.empty()).bindTo(registry);
 			for (String name : GAUGES) {
 				Gauge gauge = registry.get(name).tag("worker.class", workerClass).gauge();
 				assertThat(gauge.getId().getType()).isEqualTo(Meter.Type.GAUGE);
@@ -65,7 +67,7 @@ class WorkersMeterBinderTests {
 		// One sync worker and room for one in line.
 		try (Workers workers = Workers.create(settings("sync", 1, 1))) {
 			SimpleMeterRegistry registry = new SimpleMeterRegistry();
-			new WorkersMeterBinder(workers).bindTo(registry);
+			new WorkersMeterBinder(workers, Optional.empty(), Optional.empty()).bindTo(registry);
 			CountDownLatch finish = new CountDownLatch(1);
 			CountDownLatch firstRunning = new CountDownLatch(1);
 			CompletableFuture<Boolean> first = serveOnAContainerThread(workers, () -> {
@@ -107,7 +109,7 @@ class WorkersMeterBinderTests {
 	@Test
 	void eachRegistryGetsItsOwnMeters() {
 		try (Workers workers = Workers.create(settings("virtual", 1, null))) {
-			WorkersMeterBinder binder = new WorkersMeterBinder(workers);
+			WorkersMeterBinder binder = new WorkersMeterBinder(workers, Optional.empty(), Optional.empty());
 			SimpleMeterRegistry one = new SimpleMeterRegistry();
 			SimpleMeterRegistry two = new SimpleMeterRegistry();
 			binder.bindTo(one);
@@ -115,6 +117,34 @@ class WorkersMeterBinderTests {
 			workers.resize(2, null, null);
 			assertThat(gauge(one, "workers.count")).isEqualTo(2);
 			assertThat(gauge(two, "workers.count")).isEqualTo(2);
+		}
+	}
+
+	@Test
+	void theOffloadPoolGetsItsOwnMetersBesideTheWorkers() {
+		WorkerSettings settings = settings("thread", 1, null);
+		try (Workers workers = Workers.create(settings); OffloadWorkers offload = new OffloadWorkers(settings)) {
+			SimpleMeterRegistry registry = new SimpleMeterRegistry();
+			new WorkersMeterBinder(workers, Optional.of(offload), Optional.empty()).bindTo(registry);
+			assertThat(registry.get("workers.offload.threads").tag("worker.class", "thread").gauge().value())
+				.isEqualTo(offload.snapshot().capacity());
+			for (String name : new String[] { "workers.offload.completed", "workers.offload.rejected",
+					"workers.offload.timeouts" }) {
+				assertThat(registry.get(name).functionCounter().count()).isZero();
+			}
+			assertThat(registry.find("workers.diagnostics.pinned").meter()).isNull();
+		}
+	}
+
+	@Test
+	void theMetersStillReadTheWorkersAfterAGarbageCollection() {
+		try (Workers workers = Workers.create(settings("sync", 2, null))) {
+			SimpleMeterRegistry registry = new SimpleMeterRegistry();
+			new WorkersMeterBinder(workers, Optional.empty(), Optional.empty()).bindTo(registry);
+			// Micrometer holds a meter's state weakly: a meter whose state nobody else holds reads NaN once collected.
+			System.gc();
+			assertThat(gauge(registry, "workers.count")).isEqualTo(2);
+			assertThat(counter(registry, "workers.completed")).isZero();
 		}
 	}
 

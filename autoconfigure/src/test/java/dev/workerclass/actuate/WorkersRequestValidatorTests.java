@@ -22,6 +22,8 @@ import org.springframework.boot.actuate.endpoint.invoke.OperationInvoker;
 import org.springframework.boot.actuate.endpoint.invoke.OperationParameter;
 import org.springframework.boot.actuate.endpoint.invoke.OperationParameters;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -136,14 +138,17 @@ class WorkersRequestValidatorTests {
 		assertThat(result).isInstanceOf(WebEndpointResponse.class);
 		WebEndpointResponse<?> response = (WebEndpointResponse<?>) result;
 		assertThat(response.getStatus()).isEqualTo(WebEndpointResponse.STATUS_BAD_REQUEST);
-		assertThat(response.getBody()).asInstanceOf(InstanceOfAssertFactories.MAP)
-			.containsEntry("status", 400)
-			.containsEntry("error", "Bad Request");
+		assertThat(response.getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(response.getBody()).asInstanceOf(InstanceOfAssertFactories.type(ProblemDetail.class))
+			.satisfies((problem) -> {
+				assertThat(problem.getStatus()).isEqualTo(400);
+				assertThat(problem.getTitle()).isEqualTo("Bad Request");
+			});
 		assertThat(reason(result)).contains(reason);
 	}
 
 	private static String reason(Object result) {
-		return (String) ((Map<?, ?>) ((WebEndpointResponse<?>) result).getBody()).get("reason");
+		return ((ProblemDetail) ((WebEndpointResponse<?>) result).getBody()).getDetail();
 	}
 
 	private static OperationParameters parameters(String... names) {

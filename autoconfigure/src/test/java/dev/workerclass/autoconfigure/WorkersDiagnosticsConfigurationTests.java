@@ -23,7 +23,8 @@ class WorkersDiagnosticsConfigurationTests {
 			WorkersDiagnostics diagnostics = context.getBean(WorkersDiagnostics.class);
 			assertThat(diagnostics.watchesVirtualThreads()).isTrue();
 			assertThat(diagnostics.isRunning()).isTrue();
-			assertThat(diagnostics.describe()).containsKeys("pinned", "carrierStarvation", "nativeCalls", "top");
+			assertThat(diagnostics.virtualThreadReport()).isPresent();
+			assertThat(diagnostics.eventLoopReport()).isEmpty();
 		});
 	}
 
@@ -38,7 +39,7 @@ class WorkersDiagnosticsConfigurationTests {
 			assertThat(diagnostics.isRunning()).isFalse();
 			context.start();
 			assertThat(diagnostics.isRunning()).isTrue();
-			assertThat(diagnostics.describe()).containsKey("carrierStarvation");
+			assertThat(diagnostics.virtualThreadReport()).isPresent();
 		});
 	}
 
@@ -49,7 +50,8 @@ class WorkersDiagnosticsConfigurationTests {
 			WorkersDiagnostics diagnostics = context.getBean(WorkersDiagnostics.class);
 			assertThat(diagnostics.watchesVirtualThreads()).isFalse();
 			assertThat(diagnostics.watchesEventLoops()).isFalse();
-			assertThat(diagnostics.describe()).isEmpty();
+			assertThat(diagnostics.virtualThreadReport()).isEmpty();
+			assertThat(diagnostics.eventLoopReport()).isEmpty();
 		});
 	}
 

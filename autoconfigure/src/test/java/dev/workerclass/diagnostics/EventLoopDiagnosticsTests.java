@@ -62,7 +62,7 @@ class EventLoopDiagnosticsTests {
 		// Reported while it still blocks: the stack is the blocking call's, with the test's frame.
 		assertThat(done.getCount()).isEqualTo(1);
 		assertThat(this.logged).singleElement().satisfies((finding) -> {
-			assertThat(finding.kind()).isEqualTo(Finding.BLOCKED_LOOP);
+			assertThat(finding.kind()).isEqualTo(Finding.Kind.BLOCKED_LOOP);
 			assertThat(finding.stack()).anySatisfy((frame) -> assertThat(frame).contains("sleep"));
 			assertThat(finding.stack()).anySatisfy((frame) -> assertThat(frame)
 				.contains(EventLoopDiagnosticsTests.class.getName() + ".blockTheLoop("));

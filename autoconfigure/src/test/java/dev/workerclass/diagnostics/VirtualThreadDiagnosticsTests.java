@@ -77,13 +77,13 @@ class VirtualThreadDiagnosticsTests {
 			assertThat(report.starvationEvents()).isGreaterThanOrEqualTo(1);
 			assertThat(report.maxLag()).isGreaterThanOrEqualTo(VirtualThreadDiagnostics.DEFAULT_LAG_THRESHOLD);
 			assertThat(report.top()).anySatisfy((finding) -> {
-				assertThat(finding.kind()).isEqualTo(Finding.CARRIER_STARVATION);
+				assertThat(finding.kind()).isEqualTo(Finding.Kind.CARRIER_STARVATION);
 				assertThat(finding.stack()).isEmpty();
 				assertThat(finding.summary()).contains("waited");
 			});
 		});
 		assertThat(this.diagnostics.snapshot().nativeCallFindings()).isZero();
-		assertThat(this.logged).extracting(Finding::kind).contains(Finding.CARRIER_STARVATION);
+		assertThat(this.logged).extracting(Finding::kind).contains(Finding.Kind.CARRIER_STARVATION);
 		// The lag goes back to small values once the carriers are free.
 		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> assertThat(this.diagnostics.snapshot().lastLag()).isLessThan(Duration.ofMillis(50)));
@@ -110,7 +110,7 @@ class VirtualThreadDiagnosticsTests {
 			assertThat(report.nativeCallFindings()).isGreaterThanOrEqualTo(1);
 			assertThat(report.maxLag()).isGreaterThan(Duration.ofMillis(500));
 			assertThat(report.top()).anySatisfy((finding) -> {
-				assertThat(finding.kind()).isEqualTo(Finding.NATIVE_CALL);
+				assertThat(finding.kind()).isEqualTo(Finding.Kind.NATIVE_CALL);
 				assertThat(finding.summary()).contains("an FFM downcall")
 					.contains("VirtualThreadDiagnosticsTests.callSleepInC");
 				assertThat(finding.stack()).anySatisfy(
@@ -129,7 +129,7 @@ class VirtualThreadDiagnosticsTests {
 			VirtualThreadReport report = this.diagnostics.snapshot();
 			assertThat(report.pinnedEvents()).isEqualTo(1);
 			assertThat(report.top()).anySatisfy((finding) -> {
-				assertThat(finding.kind()).isEqualTo(Finding.PINNED);
+				assertThat(finding.kind()).isEqualTo(Finding.Kind.PINNED);
 				assertThat(finding.count()).isEqualTo(1);
 				assertThat(finding.longest()).isGreaterThanOrEqualTo(Duration.ofMillis(250));
 				assertThat(finding.stack()).anySatisfy((frame) -> assertThat(frame).startsWith("java.lang.Thread.sleep"));
@@ -154,7 +154,7 @@ class VirtualThreadDiagnosticsTests {
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 			assertThat(this.diagnostics.snapshot().pinnedEvents()).isEqualTo(2);
 			assertThat(this.logged).singleElement().satisfies((finding) -> {
-				assertThat(finding.kind()).isEqualTo(Finding.PINNED);
+				assertThat(finding.kind()).isEqualTo(Finding.Kind.PINNED);
 				assertThat(finding.count()).isEqualTo(2);
 				assertThat(finding.stack()).anySatisfy(
 						(frame) -> assertThat(frame).contains("VirtualThreadDiagnosticsTests.sleepDeep("));

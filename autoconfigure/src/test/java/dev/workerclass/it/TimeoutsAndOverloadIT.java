@@ -20,7 +20,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What happens to a request that is too slow or finds no room, for every worker class: 503 with a
- * reason (and Retry-After), an interrupted handler, counters that say so, and a slot that always
+ * problem detail that says which (and Retry-After), an interrupted handler, counters that say so, and a slot that always
  * comes back, whatever became of the request.
  */
 class TimeoutsAndOverloadIT {
@@ -48,6 +48,14 @@ class TimeoutsAndOverloadIT {
 		return json.readValue(server.get("/actuator/workers").body(), Map.class);
 	}
 
+	/** The body of a 503, which must be a problem detail. */
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> problem(HttpResponse<String> response) {
+		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+				(type) -> assertThat(type).startsWith("application/problem+json"));
+		return json.readValue(response.body(), Map.class);
+	}
+
 	private static void awaitIdle(RunningServer server) {
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(
 				() -> assertThat(state(server)).containsEntry("busy", 0).containsEntry("queued", 0));
@@ -63,7 +71,12 @@ class TimeoutsAndOverloadIT {
 			Duration took = Duration.ofNanos(System.nanoTime() - start);
 			assertThat(response.statusCode()).isEqualTo(503);
 			assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
-			assertThat(response.body()).contains("server.timeout=500ms");
+			Map<String, Object> problem = problem(response);
+			assertThat(problem).containsEntry("type", "urn:workerclass:problem:timed-out")
+				.containsEntry("title", "Request timed out")
+				.containsEntry("status", 503)
+				.containsEntry("timeout", "PT0.5S");
+			assertThat(problem.get("detail")).asString().contains("server.timeout=500ms");
 			assertThat(took).isBetween(Duration.ofMillis(450), Duration.ofMillis(3000));
 			await().atMost(Duration.ofSeconds(5)).until(() -> TestApp.interrupted.get() == 1);
 			awaitIdle(server);
@@ -120,7 +133,15 @@ class TimeoutsAndOverloadIT {
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1000));
 			assertThat(refused.statusCode()).isEqualTo(503);
 			assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
-			assertThat(refused.body()).contains("worker slots are busy and 1 requests are already waiting");
+			Map<String, Object> problem = problem(refused);
+			assertThat(problem).containsEntry("type", "urn:workerclass:problem:line-full")
+				.containsEntry("title", "No room in line")
+				.containsEntry("status", 503)
+				.containsEntry("pool", "workers")
+				.containsEntry("capacity", 1)
+				.containsEntry("queued", 1);
+			assertThat(problem.get("detail")).asString()
+				.contains("worker slots are busy and 1 requests are already waiting");
 			assertThat(busy.join().statusCode()).isEqualTo(200);
 			assertThat(queued.join().statusCode()).isEqualTo(200);
 			awaitIdle(server);

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import dev.workerclass.diagnostics.Finding;
 import dev.workerclass.diagnostics.WorkersDiagnostics;
 import dev.workerclass.workers.WorkerClass;
 import dev.workerclass.workers.Workers;
@@ -62,9 +63,11 @@ class NativeSleepIT {
 		WorkersDiagnostics diagnostics = context.getBean(WorkersDiagnostics.class);
 		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
 			assertThat(diagnostics.carrierStarvation()).isPositive();
-			assertThat(diagnostics.describe().get("top")).asString()
-				.contains("native-call")
-				.contains("dev.workerclass.demo.NativeSleep.sleep");
+			assertThat(diagnostics.virtualThreadReport()).hasValueSatisfying((report) -> assertThat(report.top())
+				.anySatisfy((finding) -> {
+					assertThat(finding.kind()).isEqualTo(Finding.Kind.NATIVE_CALL);
+					assertThat(finding.summary() + finding.stack()).contains("dev.workerclass.demo.NativeSleep.sleep");
+				}));
 		});
 	}
 

@@ -1,6 +1,7 @@
 package dev.workerclass.actuate.autoconfigure;
 
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import dev.workerclass.actuate.WorkersEndpoint;
@@ -42,8 +43,8 @@ public final class WorkersEndpointAutoConfiguration {
 	@ConditionalOnAvailableEndpoint(WorkersEndpoint.class)
 	WorkersEndpoint workersEndpoint(Workers workers, ObjectProvider<OffloadWorkers> offload,
 			ObjectProvider<WorkersDiagnostics> diagnostics, ApplicationContext context) {
-		return new WorkersEndpoint(workers, offload.getIfAvailable(), engineName(context),
-				diagnostics.getIfAvailable());
+		return new WorkersEndpoint(workers, Optional.ofNullable(offload.getIfAvailable()), engineName(context),
+				Optional.ofNullable(diagnostics.getIfAvailable()));
 	}
 
 	@Bean
@@ -67,7 +68,8 @@ public final class WorkersEndpointAutoConfiguration {
 		@ConditionalOnMissingBean
 		WorkersMeterBinder workersMeterBinder(Workers workers, ObjectProvider<OffloadWorkers> offload,
 				ObjectProvider<WorkersDiagnostics> diagnostics) {
-			return new WorkersMeterBinder(workers, offload.getIfAvailable(), diagnostics.getIfAvailable());
+			return new WorkersMeterBinder(workers, Optional.ofNullable(offload.getIfAvailable()),
+					Optional.ofNullable(diagnostics.getIfAvailable()));
 		}
 
 	}

@@ -1,5 +1,6 @@
 package dev.workerclass.actuate.autoconfigure;
 
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import dev.workerclass.actuate.WorkersEndpoint;
@@ -63,9 +64,10 @@ class WorkersEndpointAutoConfigurationTests {
 		this.servlet.withPropertyValues("management.endpoints.web.exposure.include=health,workers").run((context) -> {
 			assertThat(context).hasSingleBean(WorkersEndpoint.class);
 			assertThat(context).hasSingleBean(WorkersRequestValidator.class);
-			assertThat(context.getBean(WorkersEndpoint.class).workers()).containsEntry("workerClass", "thread")
-				.containsEntry("engine", "unknown")
-				.containsEntry("capacity", 200);
+			WorkersEndpoint.WorkersDescriptor shown = context.getBean(WorkersEndpoint.class).workers();
+			assertThat(shown.workerClass()).isEqualTo("thread");
+			assertThat(shown.engine()).isEqualTo("unknown");
+			assertThat(shown.capacity()).isEqualTo(200);
 		});
 	}
 
@@ -101,8 +103,10 @@ class WorkersEndpointAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasSingleBean(WorkersEndpoint.class);
 				assertThat(context.getBean(Workers.class)).isInstanceOf(ReactiveWorkers.class);
-				assertThat(context.getBean(WorkersEndpoint.class).workers()).containsEntry("workerClass", "reactive")
-					.containsKey("offload");
+				WorkersEndpoint.WorkersDescriptor shown = context.getBean(WorkersEndpoint.class).workers();
+				assertThat(shown.workerClass()).isEqualTo("reactive");
+				assertThat(shown.offload()).isNotNull();
+				assertThat(shown.diagnostics()).isNotNull();
 				assertThat(context).hasSingleBean(WorkersMeterBinder.class);
 			});
 	}
@@ -183,7 +187,7 @@ class WorkersEndpointAutoConfigurationTests {
 		@Bean
 		WorkersEndpoint ownWorkersEndpoint(Workers workers) {
 			Supplier<String> engine = () -> "own";
-			return new WorkersEndpoint(workers, null, engine);
+			return new WorkersEndpoint(workers, Optional.empty(), engine, Optional.empty());
 		}
 
 	}
