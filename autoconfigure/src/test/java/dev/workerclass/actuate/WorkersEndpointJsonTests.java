@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.workerclass.actuate.WorkersEndpoint.FindingDescriptor;
-import dev.workerclass.autoconfigure.WorkerClassAutoConfiguration;
+import dev.workerclass.actuate.autoconfigure.WorkersEndpointAutoConfiguration;
+import dev.workerclass.autoconfigure.WorkerClassAutoConfigurations;
 import dev.workerclass.diagnostics.Finding;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,8 +41,8 @@ class WorkersEndpointJsonTests {
 	private static final List<String> DIAGNOSTICS_FIELDS = List.of("pinned", "carrierStarvation", "nativeCalls",
 			"maxCarrierLag", "lastCarrierLag", "loops", "blockedLoops", "maxLoopLag", "lastLoopLag", "top");
 
-	private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(WorkerClassAutoConfiguration.class,
-			WorkersEndpointAutoConfiguration.class, JacksonEndpointAutoConfiguration.class);
+	private static final AutoConfigurations CONFIGURATIONS = WorkerClassAutoConfigurations
+		.with(WorkersEndpointAutoConfiguration.class, JacksonEndpointAutoConfiguration.class);
 
 	private static final String EXPOSE = "management.endpoints.web.exposure.include=workers";
 

@@ -110,7 +110,7 @@ class WorkersEndpointTests {
 
 	@Test
 	void withoutAnOffloadPoolOrDiagnosticsThoseAreNull() {
-		this.workers = Workers.create(WorkerSettings.resolve("sync", 1, null, null, null, null, null, null, null, 2));
+		this.workers = Workers.create(WorkerSettings.builder().workerClass("sync").workers(1).resolve(2));
 		WorkersDescriptor shown = new WorkersEndpoint(this.workers, Optional.empty(), () -> "tomcat", Optional.empty())
 			.workers();
 		assertThat(shown.offload()).isNull();
