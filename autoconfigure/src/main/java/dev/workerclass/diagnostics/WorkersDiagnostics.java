@@ -4,6 +4,8 @@ import java.lang.System.Logger.Level;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The diagnostics that fit the worker class: blocked carriers under {@code virtual}, blocked
  * event loops under {@code reactive}, nothing for the platform-thread classes (a blocked platform
@@ -18,22 +20,22 @@ public final class WorkersDiagnostics {
 
 	private static final System.Logger logger = System.getLogger(WorkersDiagnostics.class.getName());
 
-	private final Supplier<VirtualThreadDiagnostics> newVirtualThreads;
+	private final @Nullable Supplier<VirtualThreadDiagnostics> newVirtualThreads;
 
-	private final Supplier<EventLoopDiagnostics> newEventLoops;
+	private final @Nullable Supplier<EventLoopDiagnostics> newEventLoops;
 
 	// Made anew at each start: a stopped context (the test framework's context cache stops one
 	// that another test class displaced, and restarts it later) starts watching again.
-	private volatile VirtualThreadDiagnostics virtualThreads;
+	private volatile @Nullable VirtualThreadDiagnostics virtualThreads;
 
-	private volatile EventLoopDiagnostics eventLoops;
+	private volatile @Nullable EventLoopDiagnostics eventLoops;
 
 	private volatile boolean running;
 
 	private boolean stopped;
 
-	private WorkersDiagnostics(Supplier<VirtualThreadDiagnostics> newVirtualThreads,
-			Supplier<EventLoopDiagnostics> newEventLoops) {
+	private WorkersDiagnostics(@Nullable Supplier<VirtualThreadDiagnostics> newVirtualThreads,
+			@Nullable Supplier<EventLoopDiagnostics> newEventLoops) {
 		this.newVirtualThreads = newVirtualThreads;
 		this.newEventLoops = newEventLoops;
 		this.virtualThreads = (newVirtualThreads != null) ? newVirtualThreads.get() : null;
