@@ -1,0 +1,5 @@
+/**
+ * JMH benchmarks of the starter's per-request work (slots, serve, deadlines), not part of the
+ * default build.
+ */
+package dev.workerclass.bench.jmh;
