@@ -1,7 +1,6 @@
 package dev.workerclass.workers;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import dev.workerclass.workers.WorkerModel.PerWorker;
 import dev.workerclass.workers.WorkerModel.ThreadKind;
@@ -27,15 +26,11 @@ public final class VirtualWorkers extends Workers {
 	@Override
 	public void close(Duration grace) {
 		// Virtual threads need no stopping; wait, within the grace period, for the ones still running.
-		long deadline = System.nanoTime() + grace.toNanos();
-		while (slots().busy() > 0 && System.nanoTime() < deadline) {
-			try {
-				TimeUnit.MILLISECONDS.sleep(10);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
+		try {
+			slots().awaitIdle(System.nanoTime() + grace.toNanos());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

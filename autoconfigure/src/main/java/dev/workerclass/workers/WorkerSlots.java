@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -21,6 +22,9 @@ import java.util.function.Consumer;
 public final class WorkerSlots {
 
 	private final ReentrantLock lock = new ReentrantLock();
+
+	/** Signalled when the last busy slot is given back; for {@link #awaitIdle}. */
+	private final Condition idle = this.lock.newCondition();
 
 	private final ArrayDeque<Ticket> waiting = new ArrayDeque<>();
 
@@ -42,6 +46,27 @@ public final class WorkerSlots {
 		checkCapacity(capacity);
 		this.capacity = capacity;
 		this.maxQueued = Math.max(0, maxQueued);
+	}
+
+	/**
+	 * Waits until no slot is busy or {@code deadline} ({@link System#nanoTime()}) passes.
+	 * @return whether every slot was free in time
+	 */
+	public boolean awaitIdle(long deadline) throws InterruptedException {
+		this.lock.lock();
+		try {
+			while (this.busy > 0) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					return false;
+				}
+				this.idle.awaitNanos(left);
+			}
+			return true;
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	/**
@@ -280,6 +305,9 @@ public final class WorkerSlots {
 				if (previous == GRANTED) {
 					WorkerSlots.this.busy--;
 					WorkerSlots.this.completed.increment();
+					if (WorkerSlots.this.busy == 0) {
+						WorkerSlots.this.idle.signalAll();
+					}
 				}
 				else {
 					WorkerSlots.this.waiting.remove(this);

@@ -41,6 +41,31 @@ class WorkerSlotsTests {
 	}
 
 	@Test
+	void awaitIdleReturnsWhenTheLastBusySlotIsGivenBackAndGivesUpAtItsDeadline() throws Exception {
+		WorkerSlots slots = new WorkerSlots(2, UNBOUNDED);
+		WorkerSlots.Ticket first = slots.acquire();
+		WorkerSlots.Ticket second = slots.acquire();
+		assertThat(slots.awaitIdle(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50))).isFalse();
+		AtomicBoolean idle = new AtomicBoolean();
+		Thread waiter = Thread.ofPlatform()
+			.start(() -> {
+				try {
+					idle.set(slots.awaitIdle(System.nanoTime() + TimeUnit.SECONDS.toNanos(30)));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+		first.release();
+		Thread.sleep(50);
+		assertThat(waiter.isAlive()).as("still one busy slot").isTrue();
+		second.release();
+		waiter.join(TimeUnit.SECONDS.toMillis(10));
+		assertThat(waiter.isAlive()).isFalse();
+		assertThat(idle).isTrue();
+	}
+
+	@Test
 	void grantRunsOnTheCallingThreadWhenASlotIsFree() {
 		WorkerSlots slots = new WorkerSlots(1, UNBOUNDED);
 		AtomicReferenceThread grantedOn = new AtomicReferenceThread();
@@ -333,6 +358,10 @@ class WorkerSlotsTests {
 		Field field = WorkerSlots.class.getDeclaredField("lock");
 		field.setAccessible(true);
 		field.set(slots, lock);
+		// The idle condition belongs to the lock it waits on.
+		Field idle = WorkerSlots.class.getDeclaredField("idle");
+		idle.setAccessible(true);
+		idle.set(slots, lock.newCondition());
 		lock.afterNextUnlock = holder::release;
 		leaver.release();
 		assertThat(leaverGranted).as("callback of a ticket that left the line").isFalse();
