@@ -1,6 +1,7 @@
 package dev.workerclass.autoconfigure;
 
 import dev.workerclass.workers.WorkerClass;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.ClassUtils;
 
@@ -25,7 +26,8 @@ public final class MissingWebStackException extends RuntimeException {
 	 * @param workerClass the class as the user named it
 	 * @param resolved the class it resolved to
 	 */
-	public static MissingWebStackException forClass(String workerClass, WorkerClass resolved, ClassLoader classLoader) {
+	public static MissingWebStackException forClass(String workerClass, WorkerClass resolved,
+			@Nullable ClassLoader classLoader) {
 		String property = "server.worker-class=" + workerClass;
 		if (resolved.isServlet()) {
 			if (!ClassUtils.isPresent("org.springframework.web.servlet.DispatcherServlet", classLoader)) {

@@ -3,6 +3,8 @@ package dev.workerclass.autoconfigure;
 import java.util.Arrays;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.boot.autoconfigure.AutoConfigurationImportFilter;
 import org.springframework.boot.autoconfigure.AutoConfigurationMetadata;
@@ -29,9 +31,9 @@ public final class ReactiveManagementContextImportFilter implements AutoConfigur
 			"org.springframework.boot.jetty.autoconfigure.actuate.web.server"
 					+ ".JettyReactiveManagementContextAutoConfiguration");
 
-	private Environment environment;
+	private @Nullable Environment environment;
 
-	private ClassLoader classLoader;
+	private @Nullable ClassLoader classLoader;
 
 	@Override
 	public void setEnvironment(Environment environment) {
@@ -44,7 +46,7 @@ public final class ReactiveManagementContextImportFilter implements AutoConfigur
 	}
 
 	@Override
-	public boolean[] match(String[] candidates, AutoConfigurationMetadata metadata) {
+	public boolean[] match(@Nullable String[] candidates, AutoConfigurationMetadata metadata) {
 		boolean[] keep = new boolean[candidates.length];
 		Arrays.fill(keep, true);
 		if (!isReactive() || !Arrays.asList(candidates).contains(NETTY)

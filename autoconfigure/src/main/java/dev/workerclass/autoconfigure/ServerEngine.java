@@ -3,6 +3,7 @@ package dev.workerclass.autoconfigure;
 import java.util.Locale;
 
 import dev.workerclass.workers.InvalidWorkerSettingException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.ClassUtils;
 
@@ -42,7 +43,7 @@ public enum ServerEngine {
 	 * @throws InvalidWorkerSettingException for an unknown name or an engine whose classes are
 	 * missing from the class path
 	 */
-	public static ServerEngine reactive(String value, ClassLoader classLoader) {
+	public static ServerEngine reactive(@Nullable String value, @Nullable ClassLoader classLoader) {
 		ServerEngine engine = NETTY;
 		if (value != null) {
 			String name = value.toLowerCase(Locale.ROOT);
@@ -67,7 +68,8 @@ public enum ServerEngine {
 	 * class path ({@code tomcat}, {@code jetty}), which is the one that serves.
 	 * @throws InvalidWorkerSettingException otherwise
 	 */
-	public static void checkServlet(String value, String workerClass, ClassLoader classLoader) {
+	public static void checkServlet(@Nullable String value, String workerClass,
+			@Nullable ClassLoader classLoader) {
 		if (value == null) {
 			return;
 		}

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.workerclass.workers.InvalidWorkerSettingException;
 import dev.workerclass.workers.WorkerClass;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -72,7 +73,7 @@ public class WorkerClassEnvironmentPostProcessor implements EnvironmentPostProce
 	}
 
 	// Only a class the user names switches the stack: without one, Spring Boot's own choice stands.
-	private static WorkerClass workerClass(ConfigurableEnvironment environment) {
+	private static @Nullable WorkerClass workerClass(ConfigurableEnvironment environment) {
 		String name = environment.getProperty("server.worker-class");
 		if (name == null) {
 			return null;
@@ -93,7 +94,7 @@ public class WorkerClassEnvironmentPostProcessor implements EnvironmentPostProce
 	 * server, the one place where the worker class applies. Read by annotation name: the test
 	 * libraries are not on an application's class path.
 	 */
-	static boolean isMockWebTest(Class<?> mainClass) {
+	static boolean isMockWebTest(@Nullable Class<?> mainClass) {
 		if (mainClass == null) {
 			return false;
 		}

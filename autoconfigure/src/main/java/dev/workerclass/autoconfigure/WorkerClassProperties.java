@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.workerclass.workers.InvalidWorkerSettingException;
 import dev.workerclass.workers.WorkerClass;
 import dev.workerclass.workers.WorkerSettings;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -27,66 +28,66 @@ public class WorkerClassProperties {
 	 * runs as in plain Spring Boot (the container's own threads, or virtual threads with
 	 * spring.threads.virtual.enabled), reported but not managed; a reactive app runs reactive.
 	 */
-	private String workerClass;
+	private @Nullable String workerClass;
 
 	/**
 	 * The engine that serves requests. For the reactive class: netty (Reactor Netty, the default)
 	 * or undertow (undertow-core's XNIO I/O threads, which must be on the class path). For the
 	 * servlet classes it may only name the servlet container on the class path (tomcat or jetty).
 	 */
-	private String engine;
+	private @Nullable String engine;
 
 	/**
 	 * Worker units (gunicorn -w). Default: 2 x cores + 1 for sync, 1 for thread and virtual, cores
 	 * for reactive (the number of event loops).
 	 */
-	private Integer workers;
+	private @Nullable Integer workers;
 
 	/** Threads per worker for the thread class (gunicorn --threads). Default: 200. */
-	private Integer threads;
+	private @Nullable Integer threads;
 
 	/**
 	 * Requests in flight per worker for the virtual and reactive classes (gunicorn
 	 * --worker-connections). Default: 1000.
 	 */
-	private Integer workerConnections;
+	private @Nullable Integer workerConnections;
 
 	/** TCP accept backlog (gunicorn --backlog). Default: 2048 as gunicorn's, or the engine's own where higher. */
-	private Integer backlog;
+	private @Nullable Integer backlog;
 
 	/** How long an idle keep-alive connection stays open (gunicorn --keep-alive). Default: the engine's own. */
-	private Duration keepAlive;
+	private @Nullable Duration keepAlive;
 
 	/**
 	 * How long shutdown waits for requests in flight (gunicorn --graceful-timeout); sets
 	 * spring.lifecycle.timeout-per-shutdown-phase unless that is set. Default: Spring Boot's 30s.
 	 */
-	private Duration gracefulTimeout;
+	private @Nullable Duration gracefulTimeout;
 
 	/**
 	 * The most workers a runtime resize (the workers endpoint, ttin) may set. Default: 4 x
 	 * server.workers, and at least 16.
 	 */
-	private Integer maxWorkers;
+	private @Nullable Integer maxWorkers;
 
 	/**
 	 * Requests allowed to wait for a free worker; beyond it a request gets 503 with Retry-After at
 	 * once. Default: 10 x the capacity, and at least 100.
 	 */
-	private Integer maxQueued;
+	private @Nullable Integer maxQueued;
 
 	/**
 	 * Per-request deadline (gunicorn --timeout, but a real request deadline): a request still
 	 * waiting or running past it gets 503 if nothing was sent yet, and its handler thread is
 	 * interrupted. 0 disables it. Default: 30s.
 	 */
-	private Duration timeout;
+	private @Nullable Duration timeout;
 
 	/**
 	 * Platform threads of the offload pool, where @Blocking handlers run (and, under reactive,
 	 * every blocking-style handler). Default: 200.
 	 */
-	private Integer offloadThreads;
+	private @Nullable Integer offloadThreads;
 
 	/** What the starter watches for: blocked carriers under virtual, blocked event loops under reactive. */
 	private final Diagnostics diagnostics = new Diagnostics();
@@ -117,7 +118,7 @@ public class WorkerClassProperties {
 	 * class the starter runs, so without {@code server.worker-class} they have nothing to apply to.
 	 */
 	List<String> managedSettingsGiven() {
-		Map<String, Object> given = new LinkedHashMap<>();
+		Map<String, @Nullable Object> given = new LinkedHashMap<>();
 		given.put("server.workers", this.workers);
 		given.put("server.threads", this.threads);
 		given.put("server.worker-connections", this.workerConnections);
@@ -138,27 +139,27 @@ public class WorkerClassProperties {
 		return set;
 	}
 
-	public String getEngine() {
+	public @Nullable String getEngine() {
 		return this.engine;
 	}
 
-	public void setEngine(String engine) {
+	public void setEngine(@Nullable String engine) {
 		this.engine = engine;
 	}
 
-	public Duration getTimeout() {
+	public @Nullable Duration getTimeout() {
 		return this.timeout;
 	}
 
-	public void setTimeout(Duration timeout) {
+	public void setTimeout(@Nullable Duration timeout) {
 		this.timeout = timeout;
 	}
 
-	public Integer getOffloadThreads() {
+	public @Nullable Integer getOffloadThreads() {
 		return this.offloadThreads;
 	}
 
-	public void setOffloadThreads(Integer offloadThreads) {
+	public void setOffloadThreads(@Nullable Integer offloadThreads) {
 		this.offloadThreads = offloadThreads;
 	}
 
@@ -166,75 +167,75 @@ public class WorkerClassProperties {
 		return this.diagnostics;
 	}
 
-	public Integer getMaxWorkers() {
+	public @Nullable Integer getMaxWorkers() {
 		return this.maxWorkers;
 	}
 
-	public void setMaxWorkers(Integer maxWorkers) {
+	public void setMaxWorkers(@Nullable Integer maxWorkers) {
 		this.maxWorkers = maxWorkers;
 	}
 
-	public Integer getMaxQueued() {
+	public @Nullable Integer getMaxQueued() {
 		return this.maxQueued;
 	}
 
-	public void setMaxQueued(Integer maxQueued) {
+	public void setMaxQueued(@Nullable Integer maxQueued) {
 		this.maxQueued = maxQueued;
 	}
 
-	public String getWorkerClass() {
+	public @Nullable String getWorkerClass() {
 		return this.workerClass;
 	}
 
-	public void setWorkerClass(String workerClass) {
+	public void setWorkerClass(@Nullable String workerClass) {
 		this.workerClass = workerClass;
 	}
 
-	public Integer getWorkers() {
+	public @Nullable Integer getWorkers() {
 		return this.workers;
 	}
 
-	public void setWorkers(Integer workers) {
+	public void setWorkers(@Nullable Integer workers) {
 		this.workers = workers;
 	}
 
-	public Integer getThreads() {
+	public @Nullable Integer getThreads() {
 		return this.threads;
 	}
 
-	public void setThreads(Integer threads) {
+	public void setThreads(@Nullable Integer threads) {
 		this.threads = threads;
 	}
 
-	public Integer getWorkerConnections() {
+	public @Nullable Integer getWorkerConnections() {
 		return this.workerConnections;
 	}
 
-	public void setWorkerConnections(Integer workerConnections) {
+	public void setWorkerConnections(@Nullable Integer workerConnections) {
 		this.workerConnections = workerConnections;
 	}
 
-	public Integer getBacklog() {
+	public @Nullable Integer getBacklog() {
 		return this.backlog;
 	}
 
-	public void setBacklog(Integer backlog) {
+	public void setBacklog(@Nullable Integer backlog) {
 		this.backlog = backlog;
 	}
 
-	public Duration getKeepAlive() {
+	public @Nullable Duration getKeepAlive() {
 		return this.keepAlive;
 	}
 
-	public void setKeepAlive(Duration keepAlive) {
+	public void setKeepAlive(@Nullable Duration keepAlive) {
 		this.keepAlive = keepAlive;
 	}
 
-	public Duration getGracefulTimeout() {
+	public @Nullable Duration getGracefulTimeout() {
 		return this.gracefulTimeout;
 	}
 
-	public void setGracefulTimeout(Duration gracefulTimeout) {
+	public void setGracefulTimeout(@Nullable Duration gracefulTimeout) {
 		this.gracefulTimeout = gracefulTimeout;
 	}
 
@@ -262,7 +263,7 @@ public class WorkerClassProperties {
 			checkPositive("server.diagnostics.blocked-loop-threshold", this.blockedLoopThreshold);
 		}
 
-		private static void checkPositive(String property, Duration value) {
+		private static void checkPositive(String property, @Nullable Duration value) {
 			if (value == null || value.isZero() || value.isNegative()) {
 				throw new InvalidWorkerSettingException(property, value, "a positive duration, e.g. 100ms");
 			}

@@ -3,6 +3,7 @@ package dev.workerclass.autoconfigure;
 import java.util.Map;
 
 import dev.workerclass.workers.WorkerSettings;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
@@ -31,7 +32,7 @@ class WorkerPropertyBindFailureAnalyzer extends AbstractFailureAnalyzer<BindExce
 			"server.graceful-timeout", "a duration, e.g. 30s");
 
 	@Override
-	protected FailureAnalysis analyze(Throwable rootFailure, BindException cause) {
+	protected @Nullable FailureAnalysis analyze(Throwable rootFailure, BindException cause) {
 		String name = cause.getName().toString();
 		String expected = EXPECTED.get(name);
 		if (expected == null) {

@@ -13,6 +13,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Finds event loops that are blocked: the reactive form of gevent's "C extension" trap, a
  * handler that blocks the loop and so every connection on it.
@@ -63,7 +65,7 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 
 	private volatile long blockedEvents;
 
-	private Ticker watchdog;
+	private @Nullable Ticker watchdog;
 
 	private volatile boolean closed;
 
@@ -170,14 +172,14 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 		private final Executor executor;
 
 		/** The thread that ran the last probe: the loop's thread. */
-		private volatile Thread thread;
+		private volatile @Nullable Thread thread;
 
-		private Probe outstanding;
+		private @Nullable Probe outstanding;
 
 		private long lastLagNanos;
 
 		/** The blocked episode going on, if any. */
-		private Blocked blocked;
+		private @Nullable Blocked blocked;
 
 		private Loop(Executor executor) {
 			this.executor = executor;

@@ -13,6 +13,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Findings aggregated by kind and stack, so that a stall repeated a thousand times is one line
  * in the endpoint and one WARN in the log. Thread-safe; memory is bounded: past
@@ -149,7 +151,7 @@ public final class FindingLog {
 	}
 
 	/** The {@code n} findings of the given kinds seen most often (ties: the longer first). */
-	public synchronized List<Finding> top(int n, Set<Finding.Kind> kinds) {
+	public synchronized List<Finding> top(int n, @Nullable Set<Finding.Kind> kinds) {
 		List<Finding> all = new ArrayList<>();
 		for (Entry entry : this.entries.values()) {
 			if (kinds == null || kinds.contains(entry.kind)) {

@@ -9,6 +9,7 @@ import java.util.Locale;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedMethod;
 import jdk.jfr.consumer.RecordedStackTrace;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns JFR and thread stacks into the frames a {@link Finding} keeps, and picks the frame a
@@ -26,7 +27,7 @@ final class Frames {
 	 * so are the leading frames of the virtual-thread machinery, so that the frames kept reach
 	 * the application's.
 	 */
-	static List<String> of(RecordedStackTrace stackTrace) {
+	static List<String> of(@Nullable RecordedStackTrace stackTrace) {
 		List<String> frames = new ArrayList<>(Finding.MAX_FRAMES);
 		if (stackTrace == null) {
 			return frames;
@@ -69,7 +70,7 @@ final class Frames {
 	 * or, for blocking file I/O, compensated by the scheduler with an extra carrier, so they do
 	 * not explain starvation.
 	 */
-	static String nativeFrame(RecordedStackTrace stackTrace) {
+	static @Nullable String nativeFrame(@Nullable RecordedStackTrace stackTrace) {
 		if (stackTrace != null) {
 			for (RecordedFrame frame : stackTrace.getFrames()) {
 				RecordedMethod method = frame.getMethod();
@@ -95,7 +96,7 @@ final class Frames {
 	 * The frame a summary names: the first that is not the JDK's (the application's call), or
 	 * the top frame when all are the JDK's; {@code null} for an empty stack.
 	 */
-	static String culprit(List<String> frames) {
+	static @Nullable String culprit(List<String> frames) {
 		for (String frame : frames) {
 			if (!isJdk(frame)) {
 				return frame;

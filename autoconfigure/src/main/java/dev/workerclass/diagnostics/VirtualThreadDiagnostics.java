@@ -24,6 +24,7 @@ import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds what blocks the carriers of virtual threads: gevent's "C extension" trap in Java.
@@ -173,7 +174,7 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 
 	private volatile boolean sampling;
 
-	private Episode episode;
+	private @Nullable Episode episode;
 
 	private final List<Episode> settling = new ArrayList<>();
 
@@ -183,11 +184,11 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 
 	// Lifecycle, guarded by this.
 
-	private Ticker prober;
+	private @Nullable Ticker prober;
 
-	private JfrFeed feed;
+	private @Nullable JfrFeed feed;
 
-	private volatile String jfrProblem;
+	private volatile @Nullable String jfrProblem;
 
 	private volatile boolean closed;
 
@@ -434,7 +435,7 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 		this.log.record(ended.kind, ended.summary(lag), ended.stack, ended.lag);
 	}
 
-	private NativeSample likeliestNativeCall(Instant from, Instant to) {
+	private @Nullable NativeSample likeliestNativeCall(Instant from, Instant to) {
 		Map<List<String>, Integer> counts = new HashMap<>();
 		NativeSample best = null;
 		int bestCount = 0;
@@ -576,13 +577,14 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 
 		private static final CarrierLoad UNKNOWN = new CarrierLoad(null, null, null);
 
-		private final MethodHandle parallelism;
+		private final @Nullable MethodHandle parallelism;
 
-		private final MethodHandle mounted;
+		private final @Nullable MethodHandle mounted;
 
-		private final MethodHandle queued;
+		private final @Nullable MethodHandle queued;
 
-		private CarrierLoad(MethodHandle parallelism, MethodHandle mounted, MethodHandle queued) {
+		private CarrierLoad(@Nullable MethodHandle parallelism, @Nullable MethodHandle mounted,
+				@Nullable MethodHandle queued) {
 			this.parallelism = parallelism;
 			this.mounted = mounted;
 			this.queued = queued;
@@ -696,7 +698,7 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 
 		private boolean explained;
 
-		private Finding.Kind kind;
+		private Finding.@Nullable Kind kind;
 
 		private List<String> stack = List.of();
 

@@ -19,6 +19,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorChooserFactory;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.util.concurrent.ThreadPerTaskExecutor;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.NonBlocking;
 import reactor.netty.resources.LoopResources;
@@ -41,7 +42,7 @@ public class ResizableEventLoops implements LoopResources {
 
 	private final ActiveLoopsChooser chooser;
 
-	private volatile EventLoopGroup group;
+	private volatile @Nullable EventLoopGroup group;
 
 	public ResizableEventLoops(int loops, int maxLoops) {
 		this.maxLoops = maxLoops;

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 
 import dev.workerclass.Blocking;
 import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.http.server.PathContainer;
@@ -28,17 +29,17 @@ import org.springframework.web.util.pattern.PathPattern;
  */
 class BlockingHandlers {
 
-	private final Supplier<RequestMappingHandlerMapping> mapping;
+	private final Supplier<@Nullable RequestMappingHandlerMapping> mapping;
 
 	private final Map<HandlerMethod, Boolean> blocking = new ConcurrentHashMap<>();
 
 	// Spring MVC's mapping, once it exists (looked up per request until then).
-	private volatile RequestMappingHandlerMapping handlers;
+	private volatile @Nullable RequestMappingHandlerMapping handlers;
 
 	// The paths of @Blocking handlers; null until scanned.
-	private volatile BlockingPaths blockingPaths;
+	private volatile @Nullable BlockingPaths blockingPaths;
 
-	BlockingHandlers(Supplier<RequestMappingHandlerMapping> mapping) {
+	BlockingHandlers(Supplier<@Nullable RequestMappingHandlerMapping> mapping) {
 		this.mapping = mapping;
 	}
 

@@ -8,6 +8,7 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The response as a handler sees it, which the filter can seal when the request times out: from
@@ -22,11 +23,11 @@ class SealableResponse extends HttpServletResponseWrapper {
 	private volatile boolean sealed;
 
 	// The wrappers handed out, made once: a handler may ask for its stream more than once.
-	private SealableOutputStream outputStream;
+	private @Nullable SealableOutputStream outputStream;
 
-	private PrintWriter writer;
+	private @Nullable PrintWriter writer;
 
-	private PrintWriter writerDelegate;
+	private @Nullable PrintWriter writerDelegate;
 
 	SealableResponse(HttpServletResponse response) {
 		super(response);

@@ -15,6 +15,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -48,7 +49,7 @@ public class WorkersServletFilter extends GenericFilterBean {
 	private final BlockingHandlers blockingHandlers;
 
 	public WorkersServletFilter(Workers workers, OffloadWorkers offload, ControlPlane controlPlane,
-			Supplier<RequestMappingHandlerMapping> handlerMapping) {
+			Supplier<@Nullable RequestMappingHandlerMapping> handlerMapping) {
 		this.workers = workers;
 		this.offload = offload;
 		this.controlPlane = controlPlane;

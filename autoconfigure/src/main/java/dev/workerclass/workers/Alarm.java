@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The starter's one deadline mechanism: at a request's deadline it runs an action, unless the
  * request is done first. Exactly one of the two wins. Most alarms interrupt a thread (the
@@ -40,14 +42,14 @@ public final class Alarm {
 
 	// The armed alarms, guarded by LOCK.
 
-	private static Alarm first;
+	private static @Nullable Alarm first;
 
-	private static Alarm last;
+	private static @Nullable Alarm last;
 
 	/** When the timer looks next ({@link System#nanoTime()}), guarded by LOCK; valid once it runs. */
 	private static long nextLook;
 
-	private static volatile Thread timer;
+	private static volatile @Nullable Thread timer;
 
 	private static final Alarm NONE = new Alarm(null, 0, null);
 
@@ -76,21 +78,21 @@ public final class Alarm {
 	private volatile int state = ARMED;
 
 	/** The thread to interrupt when it rings; {@code null} for an alarm that only runs its action. */
-	private final Thread thread;
+	private final @Nullable Thread thread;
 
 	private final long deadline;
 
-	private final Runnable action;
+	private final @Nullable Runnable action;
 
 	// Links in the armed list, guarded by LOCK.
 
-	private Alarm previous;
+	private @Nullable Alarm previous;
 
-	private Alarm next;
+	private @Nullable Alarm next;
 
 	private boolean linked;
 
-	private Alarm(Thread thread, long deadline, Runnable action) {
+	private Alarm(@Nullable Thread thread, long deadline, @Nullable Runnable action) {
 		this.thread = thread;
 		this.deadline = deadline;
 		this.action = action;
@@ -118,7 +120,7 @@ public final class Alarm {
 		return arm(null, deadline, action);
 	}
 
-	private static Alarm arm(Thread thread, long deadline, Runnable action) {
+	private static Alarm arm(@Nullable Thread thread, long deadline, Runnable action) {
 		if (deadline == Workers.NO_DEADLINE) {
 			return NONE;
 		}

@@ -1,5 +1,7 @@
 package dev.workerclass.workers;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A worker setting has a value the starter cannot use. Carries what a person needs to fix it:
  * the property, the value given and what would have been accepted. The Spring glue turns it
@@ -13,7 +15,7 @@ public class InvalidWorkerSettingException extends IllegalArgumentException {
 
 	private final String expected;
 
-	public InvalidWorkerSettingException(String property, Object value, String expected) {
+	public InvalidWorkerSettingException(String property, @Nullable Object value, String expected) {
 		super(property + "=" + value + " is not valid: expected " + expected);
 		this.property = property;
 		this.value = String.valueOf(value);

@@ -5,6 +5,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What serves when no {@code server.worker-class} is set: the engine's own threads, exactly as in
  * a plain Spring Boot app. These workers only count the requests they see, so that the endpoint
@@ -65,7 +67,8 @@ public final class ObservedWorkers extends Workers {
 	}
 
 	@Override
-	public synchronized WorkersSnapshot resize(Integer workers, Integer threads, Integer workerConnections) {
+	public synchronized WorkersSnapshot resize(@Nullable Integer workers, @Nullable Integer threads,
+			@Nullable Integer workerConnections) {
 		WorkerSettings current = settings();
 		String property = (workers != null) ? "workers" : (threads != null) ? "threads" : "workerConnections";
 		Integer value = (workers != null) ? workers : (threads != null) ? threads : workerConnections;

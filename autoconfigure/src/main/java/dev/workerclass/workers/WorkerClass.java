@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The four ways to handle concurrent requests, named as gunicorn names its worker classes
  * ({@code -k}). Each knows its names; what it is (its thread, its capacity rule, its defaults, what
@@ -125,7 +127,7 @@ public enum WorkerClass {
 	 * Reads a class name or alias, case-insensitively and ignoring surrounding blanks.
 	 * @throws InvalidWorkerSettingException for anything else: a misspelt class is an error, not a fallback
 	 */
-	public static WorkerClass parse(String text) {
+	public static WorkerClass parse(@Nullable String text) {
 		String name = (text != null) ? text.trim().toLowerCase(Locale.ROOT) : "";
 		for (WorkerClass workerClass : values()) {
 			if (workerClass.canonicalName.equals(name) || workerClass.aliases.contains(name)) {
@@ -148,7 +150,7 @@ public enum WorkerClass {
 		return names;
 	}
 
-	private static String closestName(String name) {
+	private static @Nullable String closestName(String name) {
 		if (name.isEmpty()) {
 			return null;
 		}

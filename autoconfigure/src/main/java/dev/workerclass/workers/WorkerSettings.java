@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Validated worker settings: what {@code server.worker-class}, {@code server.workers} and their
  * siblings resolve to once defaults are applied. Built with {@link #builder()}; a bad value never
@@ -23,9 +25,9 @@ import java.util.List;
  * @param offloadThreads platform threads of the offload pool ({@code @Blocking} handlers, and blocking-style
  * handlers under reactive)
  */
-public record WorkerSettings(WorkerClass workerClass, int workers, int threads, int workerConnections, Integer backlog,
-		Duration keepAlive, Duration gracefulTimeout, int maxWorkers, Integer maxQueuedSetting, List<String> ignored,
-		Duration timeout, int offloadThreads) {
+public record WorkerSettings(WorkerClass workerClass, int workers, int threads, int workerConnections,
+		@Nullable Integer backlog, @Nullable Duration keepAlive, @Nullable Duration gracefulTimeout, int maxWorkers,
+		@Nullable Integer maxQueuedSetting, List<String> ignored, Duration timeout, int offloadThreads) {
 
 	/** Default {@code server.timeout}: a request still running after it gets 503. */
 	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -68,93 +70,93 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 	 */
 	public static final class Builder {
 
-		private String workerClass;
+		private @Nullable String workerClass;
 
-		private Integer workers;
+		private @Nullable Integer workers;
 
-		private Integer threads;
+		private @Nullable Integer threads;
 
-		private Integer workerConnections;
+		private @Nullable Integer workerConnections;
 
-		private Integer backlog;
+		private @Nullable Integer backlog;
 
-		private Duration keepAlive;
+		private @Nullable Duration keepAlive;
 
-		private Duration gracefulTimeout;
+		private @Nullable Duration gracefulTimeout;
 
-		private Integer maxWorkers;
+		private @Nullable Integer maxWorkers;
 
-		private Integer maxQueued;
+		private @Nullable Integer maxQueued;
 
-		private Duration timeout;
+		private @Nullable Duration timeout;
 
-		private Integer offloadThreads;
+		private @Nullable Integer offloadThreads;
 
 		private Builder() {
 		}
 
 		/** {@code server.worker-class}: a class or alias; {@code null} for the {@link WorkerClass#DEFAULT default}. */
-		public Builder workerClass(String workerClass) {
+		public Builder workerClass(@Nullable String workerClass) {
 			this.workerClass = workerClass;
 			return this;
 		}
 
 		/** {@code server.workers}. */
-		public Builder workers(Integer workers) {
+		public Builder workers(@Nullable Integer workers) {
 			this.workers = workers;
 			return this;
 		}
 
 		/** {@code server.threads}. */
-		public Builder threads(Integer threads) {
+		public Builder threads(@Nullable Integer threads) {
 			this.threads = threads;
 			return this;
 		}
 
 		/** {@code server.worker-connections}. */
-		public Builder workerConnections(Integer workerConnections) {
+		public Builder workerConnections(@Nullable Integer workerConnections) {
 			this.workerConnections = workerConnections;
 			return this;
 		}
 
 		/** {@code server.backlog}. */
-		public Builder backlog(Integer backlog) {
+		public Builder backlog(@Nullable Integer backlog) {
 			this.backlog = backlog;
 			return this;
 		}
 
 		/** {@code server.keep-alive}. */
-		public Builder keepAlive(Duration keepAlive) {
+		public Builder keepAlive(@Nullable Duration keepAlive) {
 			this.keepAlive = keepAlive;
 			return this;
 		}
 
 		/** {@code server.graceful-timeout}. */
-		public Builder gracefulTimeout(Duration gracefulTimeout) {
+		public Builder gracefulTimeout(@Nullable Duration gracefulTimeout) {
 			this.gracefulTimeout = gracefulTimeout;
 			return this;
 		}
 
 		/** {@code server.max-workers}. */
-		public Builder maxWorkers(Integer maxWorkers) {
+		public Builder maxWorkers(@Nullable Integer maxWorkers) {
 			this.maxWorkers = maxWorkers;
 			return this;
 		}
 
 		/** {@code server.max-queued}. */
-		public Builder maxQueued(Integer maxQueued) {
+		public Builder maxQueued(@Nullable Integer maxQueued) {
 			this.maxQueued = maxQueued;
 			return this;
 		}
 
 		/** {@code server.timeout}: {@code null} for {@link WorkerSettings#DEFAULT_TIMEOUT 30 s}, zero for none. */
-		public Builder timeout(Duration timeout) {
+		public Builder timeout(@Nullable Duration timeout) {
 			this.timeout = timeout;
 			return this;
 		}
 
 		/** {@code server.offload-threads}: {@code null} for {@value WorkerSettings#DEFAULT_OFFLOAD_THREADS}. */
-		public Builder offloadThreads(Integer offloadThreads) {
+		public Builder offloadThreads(@Nullable Integer offloadThreads) {
 			this.offloadThreads = offloadThreads;
 			return this;
 		}
@@ -265,7 +267,8 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 	 * @param names how the caller calls the three sizes, for messages (e.g. {@code workers}, {@code threads}, {@code workerConnections})
 	 * @throws InvalidWorkerSettingException naming the first size out of range
 	 */
-	public WorkerSettings resized(Integer workers, Integer threads, Integer workerConnections, String... names) {
+	public WorkerSettings resized(@Nullable Integer workers, @Nullable Integer threads,
+			@Nullable Integer workerConnections, String... names) {
 		int newWorkers = this.workers;
 		if (workers != null) {
 			newWorkers = checkRange(names[0], workers, this.workers, 1, this.maxWorkers);
@@ -336,7 +339,7 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 		return this.workerClass.canonicalName() + " (" + sizes + ")";
 	}
 
-	private static int checkRange(String property, Integer value, int defaultValue, int min, int max) {
+	private static int checkRange(String property, @Nullable Integer value, int defaultValue, int min, int max) {
 		if (value == null) {
 			return defaultValue;
 		}
@@ -346,7 +349,7 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 		return value;
 	}
 
-	private static void checkNotNegative(String property, Duration value) {
+	private static void checkNotNegative(String property, @Nullable Duration value) {
 		if (value != null && value.isNegative()) {
 			throw new InvalidWorkerSettingException(property, value, "a duration of zero or more, e.g. 30s");
 		}

@@ -9,6 +9,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The capacity of a set of workers as slots: a request takes a free slot or waits in line, first
  * come first served, and gives its slot back when it ends. This is where "busy" and "queued" come
@@ -240,12 +242,12 @@ public final class WorkerSlots {
 		private volatile int state = WAITING;
 
 		/** Run on a grant for a ticket taken with a callback; {@code null} for a waiting thread's ticket. */
-		private final Consumer<Ticket> onGranted;
+		private final @Nullable Consumer<Ticket> onGranted;
 
 		/** The thread that waits in {@link #await(long)}, unparked on a grant; {@code null} with a callback. */
-		private final Thread waiter;
+		private final @Nullable Thread waiter;
 
-		private Ticket(Consumer<Ticket> onGranted, Thread waiter) {
+		private Ticket(@Nullable Consumer<Ticket> onGranted, @Nullable Thread waiter) {
 			this.onGranted = onGranted;
 			this.waiter = waiter;
 		}

@@ -9,6 +9,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What every worker class is, as gunicorn's {@code workers/base.py} is to {@code sync.py},
  * {@code gthread.py} and {@code ggevent.py}: a number of slots (the capacity), a bounded line in
@@ -44,7 +46,7 @@ public abstract class Workers implements RequestPool, AutoCloseable {
 	private volatile WorkerSettings settings;
 
 	/** Why the worker count cannot change on this engine; {@code null} while it can. */
-	private volatile String pinnedWorkerCountReason;
+	private volatile @Nullable String pinnedWorkerCountReason;
 
 	protected Workers(WorkerSettings settings, String containerThreadPrefix) {
 		this.settings = settings;
@@ -177,7 +179,8 @@ public abstract class Workers implements RequestPool, AutoCloseable {
 	 * shrinking lets busy workers finish their request first, then admits fewer.
 	 * @throws InvalidWorkerSettingException if a size is out of range; nothing changes then
 	 */
-	public synchronized WorkersSnapshot resize(Integer workers, Integer threads, Integer workerConnections) {
+	public synchronized WorkersSnapshot resize(@Nullable Integer workers, @Nullable Integer threads,
+			@Nullable Integer workerConnections) {
 		WorkerSettings resized = this.settings.resized(workers, threads, workerConnections, "workers", "threads",
 				"workerConnections");
 		String pinned = this.pinnedWorkerCountReason;

@@ -18,6 +18,7 @@ import dev.workerclass.workers.WorkerModel.ThreadKind;
 import dev.workerclass.workers.WorkerSettings;
 import dev.workerclass.workers.Workers;
 import jakarta.servlet.DispatcherType;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -81,7 +82,7 @@ public final class ServletWorkersAutoConfiguration {
 			ControlPlane controlPlane, ListableBeanFactory beans) {
 		// Spring MVC's own mapping for @RequestMapping methods, by the name DispatcherServlet knows
 		// it under (actuator adds mappings of related types), looked up once requests arrive.
-		Supplier<RequestMappingHandlerMapping> handlerMapping = () -> beans
+		Supplier<@Nullable RequestMappingHandlerMapping> handlerMapping = () -> beans
 			.containsBean("requestMappingHandlerMapping")
 					? beans.getBean("requestMappingHandlerMapping", RequestMappingHandlerMapping.class) : null;
 		FilterRegistrationBean<WorkersServletFilter> registration = new FilterRegistrationBean<>(
