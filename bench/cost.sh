@@ -14,7 +14,9 @@
 #   owners-virtual  the real-app fixture's /owners page at 150 req/s: plain virtual threads vs virtual
 #   owners-diagnostics  the same page under virtual, diagnostics off vs on
 # Writes bench/results/cost/<comparison>.json and prints one line per comparison.
-# Environment: BENCH_SKIP_BUILD=1 reuses the jars already copied to bench/results/cost/jars.
+# Environment: BENCH_SKIP_BUILD=1 reuses the jars already copied to bench/results/cost/jars;
+# COST_SECS sets the measured window per side and round (default 20 s: at 150 req/s, 10 s left
+# rounds of one side 25% apart).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
@@ -40,7 +42,7 @@ DEMO="--enable-native-access=ALL-UNNAMED -jar $JARS/demo.jar"
 REAL="-jar $JARS/real-app.jar"
 # Warm-up: wrk until the JIT compilers use under 2% of a core (at most 240 s); the real app's page
 # kept C2 busy for over a minute, and a fixed 30 s left compilation in the measured window.
-COST="python3 bench/lib/cost.py --rounds $ROUNDS --warm 240 --settle 0.02"
+COST="python3 bench/lib/cost.py --rounds $ROUNDS --secs ${COST_SECS:-20} --warm 240 --settle 0.02"
 
 wanted todos-virtual && $COST --rate 2000 --conns 50 --out "$OUT/todos-virtual.json" /todos \
   "plain-virtual: $DEMO $PLAIN --spring.threads.virtual.enabled=true" \
