@@ -52,7 +52,7 @@ public class WorkerClassProperties {
 	 */
 	private @Nullable Integer workerConnections;
 
-	/** TCP accept backlog (gunicorn --backlog). Default: 2048 as gunicorn's, or the engine's own where higher. */
+	/** TCP accept backlog (gunicorn --backlog). Default: 2048 as gunicorn's, or the engine's own or the kernel's somaxconn where higher. */
 	private @Nullable Integer backlog;
 
 	/** How long an idle keep-alive connection stays open (gunicorn --keep-alive). Default: the engine's own. */

@@ -1,5 +1,8 @@
 package dev.workerclass.workers;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -223,11 +226,40 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 
 	/**
 	 * The accept backlog an engine should listen with: {@code server.backlog} if set, otherwise
-	 * gunicorn's {@value #DEFAULT_BACKLOG}, or the engine's own default where that is higher
-	 * (Reactor Netty takes the kernel's {@code somaxconn}).
+	 * the highest of gunicorn's {@value #DEFAULT_BACKLOG}, the engine's own default (Reactor Netty
+	 * takes the kernel's {@code somaxconn}) and the kernel's {@code net.core.somaxconn}.
 	 */
 	public int acceptBacklog(int engineDefault) {
-		return (this.backlog != null) ? this.backlog : Math.max(DEFAULT_BACKLOG, engineDefault);
+		return acceptBacklog(engineDefault, KernelSomaxconn.VALUE);
+	}
+
+	/**
+	 * {@link #acceptBacklog(int)} against a given kernel limit. The kernel caps every listen
+	 * backlog at {@code somaxconn}, so asking for less where it allows more only drops connections
+	 * sooner in a burst; an operator who raised it for a server meant the server to use it.
+	 */
+	int acceptBacklog(int engineDefault, int somaxconn) {
+		return (this.backlog != null) ? this.backlog
+				: Math.max(DEFAULT_BACKLOG, Math.max(engineDefault, Math.min(somaxconn, MAX_BACKLOG)));
+	}
+
+	/** The largest backlog taken from the kernel's setting: a listen backlog is a 16-bit count on Linux. */
+	static final int MAX_BACKLOG = 65_535;
+
+	/** {@code /proc/sys/net/core/somaxconn}, read once; 0 where there is none (not Linux, no access). */
+	private static final class KernelSomaxconn {
+
+		static final int VALUE = read();
+
+		private static int read() {
+			try {
+				return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/core/somaxconn")).trim());
+			}
+			catch (IOException | RuntimeException ex) {
+				return 0;
+			}
+		}
+
 	}
 
 	/**

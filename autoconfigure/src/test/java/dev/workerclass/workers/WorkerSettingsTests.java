@@ -25,8 +25,10 @@ class WorkerSettingsTests {
 		assertThat(settings.threads()).isEqualTo(200);
 		assertThat(settings.capacity()).isEqualTo(200);
 		assertThat(settings.backlog()).isNull();
-		assertThat(settings.acceptBacklog(100)).as("Tomcat's default is raised to gunicorn's").isEqualTo(2048);
-		assertThat(settings.acceptBacklog(4096)).as("a higher engine default stays").isEqualTo(4096);
+		assertThat(settings.acceptBacklog(100, 128)).as("Tomcat's default is raised to gunicorn's").isEqualTo(2048);
+		assertThat(settings.acceptBacklog(4096, 128)).as("a higher engine default stays").isEqualTo(4096);
+		assertThat(settings.acceptBacklog(100, 8192)).as("a higher kernel somaxconn is followed").isEqualTo(8192);
+		assertThat(settings.acceptBacklog(100, 1_000_000)).as("but not past a listen backlog's range").isEqualTo(65_535);
 		assertThat(settings.keepAlive()).isNull();
 		assertThat(settings.gracefulTimeout()).isNull();
 		assertThat(settings.ignored()).isEmpty();
