@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The benchmark suite: every worker class against the gunicorn peers and plain Spring Boot.
 #
-#   bench/run.sh [quick|full] [experiment...]     experiments: 1 2 3 4 5 6 7 (default: 1 2 4 6 7 3 5)
-#                                                 and 1r: experiment 1 for reactive on a fresh server
-#                                                 with no warm-up (results go to exp1/)
+#   bench/run.sh [quick|full] [experiment...]     experiments: 1 2 3 4 5 6 7 (default: all)
 #
-# quick: tiny durations and one server per family (workerclass virtual, plain Tomcat, gunicorn
-#        gevent), proves that every script path works in a few minutes.
-# full:  the real experiments (about 40 minutes on 2 cores).
+# The method (bench/lib/measure.py): the server on CPU 0, the load tool on CPU 1; per route server
+# CPU and context switches per request at a fixed offered rate, then saturated req/s; every
+# measurement in rounds (3 in full), the servers alternating, medians with min-max.
+# quick: short windows, 2 rounds, one server per family and experiment (workerclass virtual,
+#        plain Boot on virtual threads, gunicorn gevent): proves every path in under 10 minutes.
+# full:  what docs/benchmarks.md is generated from (about 2 hours on 2 cores).
+# Progress: each server start is printed as [n/N] with the time spent and an estimate of the rest.
 #
 # Installs its tools from Debian packages when missing, raises ulimit -n, builds the jars (the
 # project and the `bench` profile modules), runs the experiments against 127.0.0.1 only, writes one
@@ -19,21 +21,21 @@ ROOT=$PWD
 MODE=${1:-quick}
 case "$MODE" in quick|full) shift || true ;; *) echo "usage: bench/run.sh [quick|full] [experiment...]" >&2; exit 2 ;; esac
 EXPS=("$@")
-[ ${#EXPS[@]} -eq 0 ] && EXPS=(1 2 4 6 7 3 5)
+[ ${#EXPS[@]} -eq 0 ] && EXPS=(1 2 4 3 5 6 7)
 export BENCH_JAVA=${BENCH_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 PY=/usr/bin/python3
 say() { echo "[$(date -u +%H:%M:%S)] $*"; }
 
 # 1. Tools ------------------------------------------------------------------------------------
 need=()
-for t in wrk ab siege hey gnuplot; do command -v "$t" >/dev/null || need+=("$t"); done
+for t in wrk siege hey gnuplot perf taskset; do command -v "$t" >/dev/null || need+=("$t"); done
 /usr/bin/python3 -c 'import gunicorn, flask, gevent, eventlet, greenlet' 2>/dev/null || need+=(python-peers)
 if [ ${#need[@]} -gt 0 ]; then
   say "missing: ${need[*]}; installing Debian packages"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
   $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q wrk apache2-utils siege hey gunicorn \
-    python3-flask python3-gevent python3-eventlet python3-greenlet gnuplot
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q wrk siege hey gunicorn linux-perf util-linux \
+    python3-flask python3-gevent python3-eventlet python3-greenlet gnuplot-nox
 fi
 [ -x "$BENCH_JAVA" ] || { echo "JDK 25 not found at $BENCH_JAVA (set BENCH_JAVA)" >&2; exit 1; }
 
@@ -56,16 +58,10 @@ mkdir -p "$OUT"
 $PY bench/lib/machine.py > "$OUT/machine.json"
 say "machine: $(tr -d '\n' < "$OUT/machine.json" | cut -c1-200)..."
 
-# 5. Experiments ------------------------------------------------------------------------------
+# 5. Experiments: one planned run, so that the progress line can say how much is left -------------
 T0=$SECONDS
-for e in "${EXPS[@]}"; do
-  s=$SECONDS
-  say ">>> experiment $e ($MODE)"
-  $PY bench/lib/bench.py "$MODE" "$e" || say "experiment $e FAILED (rc $?); continuing"
-  echo "{\"experiment\":\"$e\",\"mode\":\"$MODE\",\"wall_s\":$((SECONDS - s)),\"finished_utc\":\"$(date -u +%FT%TZ)\"}" \
-    > "$OUT/exp${e%r}/run-$e.json" 2>/dev/null || true
-  say "<<< experiment $e took $((SECONDS - s)) s"
-done
+$PY bench/lib/bench.py "$MODE" "${EXPS[@]}"
+echo "{\"mode\":\"$MODE\",\"experiments\":\"${EXPS[*]}\",\"wall_s\":$((SECONDS - T0)),\"finished_utc\":\"$(date -u +%FT%TZ)\",\"commit\":\"$(git rev-parse --short HEAD 2>/dev/null)\"}" > "$OUT/run.json"
 say "all experiments: $((SECONDS - T0)) s"
 
 # 6. Report -----------------------------------------------------------------------------------

@@ -1,24 +1,38 @@
 #!/usr/bin/env python3
-"""Runs the benchmark experiments and writes one JSON file per measurement.
+"""Runs the benchmark experiments and writes one JSON file per measurement, its rounds inside.
 
-    bench.py MODE EXPERIMENT      MODE: quick | full; EXPERIMENT: 1..7 or 1r
+    bench.py MODE [--plan] EXPERIMENT...   MODE: quick | full; EXPERIMENT: 1 2 3 4 5 6 7 (2, 3 and 4
+                                           share their servers: one start measures all three);
+                                           --plan prints the server starts and their estimates
+
+The method (bench/lib/measure.py): every server on CPU 0, every load tool on CPU 1. For each
+route the primary figures are server CPU microseconds and context switches per request at a
+fixed offered rate below saturation (JIT compilers left out), then saturated requests per second
+with the same pinning. Every measurement runs `rounds` times, the servers of an experiment
+alternating (A B C A B C ...), each round on a freshly started server; a file holds the rounds,
+their medians and min-max, and flags a spread over 10%.
 
 Servers are started on a free 127.0.0.1 port, waited for, measured and stopped by their own pid
-(the gunicorn peers are started and stopped by ../shared/peers/peers.sh). Every load command is
-bounded by its own duration/count and, in addition, by a watchdog here.
+(the gunicorn peers by ../shared/peers/peers.sh). Every load is bounded by its own duration or
+count and by a watchdog.
 """
 import datetime
 import json
 import os
 import re
 import shlex
+import shutil
 import signal
-import socket
+import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
+
+import measure
+from measure import SERVER_CPU
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -26,30 +40,35 @@ JAVA = os.environ.get("BENCH_JAVA", "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"
 DEMO_JAR = os.path.join(ROOT, "demo-app/target/workerclass-demo-app-0.1.0-SNAPSHOT.jar")
 PLAIN_JAR = os.path.join(ROOT, "bench/plain-app/target/workerclass-bench-plain-app-0.1.0-SNAPSHOT.jar")
 JMH_CP = os.path.join(ROOT, "bench/jmh/target/classes") + ":" + os.path.join(ROOT, "bench/jmh/target/lib/*")
-LUA = os.path.join(HERE, "wrk-json.lua")
 
 
 def peers_dir():
-    for d in (os.environ.get("PEERS_DIR"), os.path.join(ROOT, "../shared/peers"), "/work/shared/peers"):
+    for d in (os.environ.get("PEERS_DIR"), os.path.join(ROOT, "../shared/peers")):
         if d and os.path.isfile(os.path.join(d, "peers.sh")):
             return os.path.abspath(d)
     sys.exit("bench.py: ../shared/peers/peers.sh not found (set PEERS_DIR)")
 
 
-PEERS_SH = None
 JVM_FLAGS = ["--enable-native-access=ALL-UNNAMED"]
+SPREAD_FLAG = 0.10       # (max - min) / median above this is flagged in the report
+PRIMARY = ("rps", "cpu_us_per_req", "ctx_per_req")
 
 # ----------------------------------------------------------------------------------------------
-# Parameters per mode. quick: tiny durations, one server of each family, proves the paths.
+# Parameters per mode. quick: short windows and one server of each family per experiment; it
+# proves every path of the method and is not a measurement to quote.
 # ----------------------------------------------------------------------------------------------
 MODES = {
-    "quick": dict(warm=1, wrk_d=2, ab_t=2, hey_n=40, exp3_levels=[100, 1000], exp3_d=2, exp3_settle=1,
-                  exp5_d=6, settle=0.5, peers_settle="0",
+    # quick: 2 rounds where servers are compared (experiments 2-4), 1 elsewhere.
+    "quick": dict(rounds=2, rounds_single=1, warm_max=6, warm_min=3, pause=1, rate_s=3, sat_s=2, c10k_s=3,
+                  hey_n=40, c10k_settle=1, exp5_d=6, peers_settle="0",
                   jmh=["-f", "1", "-wi", "1", "-w", "200ms", "-i", "2", "-r", "200ms"]),
-    "full": dict(warm=5, wrk_d=10, ab_t=5, hey_n=200, exp3_levels=[100, 1000, 5000, 10000], exp3_d=10,
-                 exp3_settle=4, exp5_d=20, settle=2, peers_settle="1",
-                 jmh=["-f", "2", "-wi", "3", "-w", "1s", "-i", "5", "-r", "1s"]),
+    "full": dict(rounds=3, rounds_single=3, warm_max=90, warm_min=10, pause=5, rate_s=10, sat_s=6, c10k_s=10,
+                 hey_n=100, c10k_settle=4, exp5_d=20, peers_settle="1",
+                 jmh=["-f", "3", "-wi", "3", "-w", "1s", "-i", "5", "-r", "1s"]),
 }
+# Offered rates of the cost windows, the same for every server of a route: below what the
+# slowest peer answers on one core (gunicorn's classes answer about 1,500 /todos per second there).
+RATES = {"/todos": 500, "/static": 500, "/cpu": 20}
 
 
 def now_utc():
@@ -61,26 +80,24 @@ def log(msg):
 
 
 def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 # ----------------------------------------------------------------------------------------------
 # Servers
 # ----------------------------------------------------------------------------------------------
-def ours(cls, *extra, sid=None):
-    return dict(id=sid or "workerclass-" + cls, family="workerclass", cls=cls, label="workerclass " + cls,
+def ours(cls, *extra, sid=None, label=None):
+    return dict(id=sid or "workerclass-" + cls, family="workerclass", cls=cls, label=label or "workerclass " + cls,
                 jar=DEMO_JAR, args=["--server.worker-class=" + cls] + list(extra))
 
 
 def ours_undertow(*extra):
     """The reactive class on Undertow (the Undertow column): the same demo jar, one property more."""
-    s = ours("reactive", "--server.engine=undertow", *extra, sid="workerclass-reactive-undertow")
-    s["label"] = "workerclass reactive on Undertow"
-    return s
+    return ours("reactive", "--server.engine=undertow", *extra, sid="workerclass-reactive-undertow",
+                label="workerclass reactive on Undertow")
 
 
 PLAIN_MODES = {
@@ -107,20 +124,23 @@ def peer(k, w, t=None, c=None):
 
 
 class JavaServer:
+    """A JVM on CPU 0, on a free loopback port, stopped by its own pid."""
+
     def __init__(self, spec, out, jvm_extra=()):
         self.spec, self.out = spec, out
         self.port = free_port()
         self.base = "http://127.0.0.1:%d" % self.port
-        self.cmd = [JAVA] + JVM_FLAGS + list(jvm_extra) + ["-jar", spec["jar"], "--server.port=%d" % self.port,
-                                         "--server.address=127.0.0.1"] + spec["args"]
+        self.cmd = ["taskset", "-c", SERVER_CPU, JAVA] + JVM_FLAGS + list(jvm_extra) + [
+            "-jar", spec["jar"], "--server.port=%d" % self.port, "--server.address=127.0.0.1"] + spec["args"]
         self.proc = None
 
     def __enter__(self):
         os.makedirs(os.path.join(self.out, "logs"), exist_ok=True)
         self.logpath = os.path.join(self.out, "logs", "%s-%d.log" % (self.spec["id"], int(time.time())))
         self.logf = open(self.logpath, "w")
-        log("start %s: %s" % (self.spec["id"], shlex.join(self.cmd)))
+        log("  start %s" % shlex.join(self.cmd))
         t0 = time.time()
+        # taskset execs java: the pid is the JVM's
         self.proc = subprocess.Popen(self.cmd, stdout=self.logf, stderr=subprocess.STDOUT, cwd=ROOT,
                                      start_new_session=True)
         while time.time() - t0 < 120:
@@ -136,31 +156,28 @@ class JavaServer:
             self.stop()
             raise RuntimeError("%s did not answer in 120 s" % self.spec["id"])
         self.startup_s = round(time.time() - t0, 2)
-        log("  up on %s after %.1f s (pid %d)" % (self.base, self.startup_s, self.proc.pid))
         return self
 
-    def cpu_s(self):
-        try:
-            f = open("/proc/%d/stat" % self.proc.pid).read().rsplit(")", 1)[1].split()
-            return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
-        except Exception:
-            return None
+    def pids(self):
+        return [self.proc.pid]
 
-    def rss_kb(self):
+    def status(self, key):
         try:
             for line in open("/proc/%d/status" % self.proc.pid):
-                if line.startswith("VmRSS:"):
+                if line.startswith(key + ":"):
                     return int(line.split()[1])
         except Exception:
             return None
 
-    def threads(self):
-        try:
-            for line in open("/proc/%d/status" % self.proc.pid):
-                if line.startswith("Threads:"):
-                    return int(line.split()[1])
-        except Exception:
+    def workers(self):
+        """The starter's own counters (busy and queued should be back to 0 after a load)."""
+        if self.spec["family"] != "workerclass":
             return None
+        try:
+            with urllib.request.urlopen(self.base + "/actuator/workers", timeout=3) as resp:
+                return json.loads(resp.read())
+        except Exception as e:
+            return {"error": str(e)}
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -176,436 +193,303 @@ class JavaServer:
             subprocess.run(["gzip", "-9", self.logpath])
 
     def __exit__(self, *exc):
-        log("stop %s (pid %d)" % (self.spec["id"], self.proc.pid))
         self.stop()
         return False
 
 
 # ----------------------------------------------------------------------------------------------
-# Load commands and their parsers
+# Rounds: one file per measurement, holding every round, their medians and spreads
 # ----------------------------------------------------------------------------------------------
-def listen_overflows():
-    """The kernel's count of connections dropped because an accept queue was full (nstat's
-    TcpExtListenOverflows), from /proc/net/netstat; the delta over a load is what it dropped."""
-    try:
-        lines = [l.split() for l in open("/proc/net/netstat") if l.startswith("TcpExt:")]
-        return int(dict(zip(lines[0][1:], lines[1][1:]))["ListenOverflows"])
-    except Exception:
-        return None
-
-
-def wrk_cmd(url, t, c, d, timeout="2s"):
-    return ["wrk", "-t%d" % t, "-c%d" % c, "-d%ds" % d, "--timeout", timeout, "--latency", "-s", LUA, url]
-
-
-def hey_cmd(url, n, c):
-    return ["hey", "-n", str(n), "-c", str(c), url]
-
-
-def siege_cmd(url, c, r):
-    return ["siege", "-b", "--no-parser", "-c", str(c), "-r", str(r), url]
-
-
-def ab_cmd(url, t, c):
-    # -r: keep going on socket errors (count them); -t bounds the time, -n after it lifts ab's 50000 cap
-    return ["ab", "-r", "-t", str(t), "-n", "1000000", "-c", str(c), url]
-
-
-def num(pattern, text, cast=float, default=None):
-    m = re.search(pattern, text, re.M)
-    return cast(m.group(1)) if m else default
-
-
-def parse_wrk(text):
-    m = re.search(r"^WRKJSON (\{.*\})$", text, re.M)
-    if not m:
-        return {"parse_error": "no WRKJSON line"}
-    j = json.loads(m.group(1))
-    dur = j["duration_us"] / 1e6
-    errors = j["err_connect"] + j["err_read"] + j["err_write"] + j["err_status"] + j["err_timeout"]
-    return dict(requests=j["requests"], duration_s=round(dur, 3), rps=round(j["requests"] / dur, 1) if dur else 0,
-                rps_wrk_text=num(r"^Requests/sec:\s+([\d.]+)", text),
-                p50_ms=j["lat_p50_us"] / 1000, p90_ms=j["lat_p90_us"] / 1000, p99_ms=j["lat_p99_us"] / 1000,
-                max_ms=j["lat_max_us"] / 1000, mean_ms=round(j["lat_mean_us"] / 1000, 3),
-                err_connect=j["err_connect"], err_read=j["err_read"], err_write=j["err_write"],
-                err_status=j["err_status"], err_timeout=j["err_timeout"], errors=errors,
-                bytes=j["bytes"])
-
-
-def parse_hey(text):
-    pct = {int(a): float(b) * 1000 for a, b in re.findall(r"^\s+(\d+)% in ([\d.]+) secs", text, re.M)}
-    status = {a: int(b) for a, b in re.findall(r"^\s+\[(\d{3})\]\s+(\d+) responses", text, re.M)}
-    err_sec = text.split("Error distribution:")[1] if "Error distribution:" in text else ""
-    errs = sum(int(a) for a in re.findall(r"^\s+\[(\d+)\]\s", err_sec, re.M))
-    ok = status.get("200", 0)
-    sent = sum(status.values()) + errs
-    return dict(rps=num(r"Requests/sec:\s+([\d.]+)", text), total_s=num(r"Total:\s+([\d.]+) secs", text),
-                p50_ms=pct.get(50), p90_ms=pct.get(90), p99_ms=pct.get(99), status=status, ok=ok,
-                errors=errs + (sum(status.values()) - ok), requests=sent)
-
-
-def parse_siege(text):
-    # siege 4.0.7 prints its summary as a JSON object (older ones as "Transactions: ..." lines)
-    m = re.search(r"^\{\s*\"transactions\".*?^\}", text, re.M | re.S)
-    if m:
-        j = json.loads(m.group(0))
-        return dict(transactions=j["transactions"], availability_pct=j["availability"],
-                    elapsed_s=j["elapsed_time"], rps=j["transaction_rate"], concurrency=j["concurrency"],
-                    ok=j["successful_transactions"], errors=j["failed_transactions"],
-                    mean_ms=round(j["response_time"] * 1000, 1), max_ms=round(j["longest_transaction"] * 1000, 1),
-                    min_ms=round(j["shortest_transaction"] * 1000, 1))
-    return dict(transactions=num(r"Transactions:\s+(\d+) hits", text, int),
-                availability_pct=num(r"Availability:\s+([\d.]+) %", text),
-                elapsed_s=num(r"Elapsed time:\s+([\d.]+) secs", text),
-                rps=num(r"Transaction rate:\s+([\d.]+) trans/sec", text),
-                ok=num(r"Successful transactions:\s+(\d+)", text, int),
-                errors=num(r"Failed transactions:\s+(\d+)", text, int),
-                max_ms=(num(r"Longest transaction:\s+([\d.]+)", text) or 0) * 1000,
-                min_ms=(num(r"Shortest transaction:\s+([\d.]+)", text) or 0) * 1000)
-
-
-def parse_ab(text):
-    pct = {int(a): float(b) for a, b in re.findall(r"^\s+(\d+)%\s+(\d+)", text, re.M)}
-    failed = num(r"Failed requests:\s+(\d+)", text, int, 0)
-    non2xx = num(r"Non-2xx responses:\s+(\d+)", text, int, 0)
-    return dict(rps=num(r"Requests per second:\s+([\d.]+)", text),
-                requests=num(r"Complete requests:\s+(\d+)", text, int),
-                duration_s=num(r"Time taken for tests:\s+([\d.]+)", text),
-                failed=failed, non2xx=non2xx, errors=failed + non2xx,
-                p50_ms=pct.get(50), p90_ms=pct.get(90), p99_ms=pct.get(99), max_ms=pct.get(100))
-
-
-PARSERS = dict(wrk=parse_wrk, hey=parse_hey, siege=parse_siege, ab=parse_ab)
-
-
-def parse_peers(text):
-    lg = re.search(r"load-generator time: real ([\d.]+) s, user ([\d.]+) s, sys ([\d.]+) s", text)
-    return dict(server_cpu_s=num(r"server cpu during load: ([\d.]+) s", text),
-                load_tool_cpu_s=dict(real=float(lg.group(1)), user=float(lg.group(2)), sys=float(lg.group(3)))
-                if lg else None,
-                workers_end=num(r"workers at end: (\d+)", text, int),
-                worker_pids_changed="worker pids changed" in text,
-                gunicorn_cmd=(re.search(r"^# peers.sh: (gunicorn .*)$", text, re.M) or [None, None])[1],
-                log_counts=re.findall(r"^# peers.sh: log count: (.*)$", text, re.M)[:15])
-
-
-def run_bounded(cmd, limit_s, env=None):
-    """Runs cmd, killing it (its own process group) past limit_s. Returns rc, output, wall, child cpu."""
-    t0 = time.time()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT, env=env,
-                         start_new_session=True)
-    out = []
-    reader = threading.Thread(target=lambda: out.append(p.stdout.read()), daemon=True)
-    reader.start()
-    killed = False
-    while True:
-        pid, status, ru = os.wait4(p.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.time() - t0 > limit_s:
-            log("  watchdog: %s past %d s, SIGTERM to its group %d" % (cmd[0], limit_s, p.pid))
-            killed = True
-            try:
-                os.killpg(p.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            pid, status, ru = os.wait4(p.pid, 0)
-            break
-        time.sleep(0.05)
-    p.returncode = os.waitstatus_to_exitcode(status)
-    reader.join(10)
-    text = out[0].decode("utf-8", "replace") if out else ""
-    return p.returncode, text, round(time.time() - t0, 2), dict(user=round(ru.ru_utime, 2), sys=round(ru.ru_stime, 2)), killed
+def aggregate(rounds):
+    """Median, min and max of every numeric metric over the rounds; the spread of the primary ones."""
+    keys = sorted({k for r in rounds for k, v in r["metrics"].items()
+                   if isinstance(v, (int, float)) and not isinstance(v, bool)})
+    med, lo, hi = {}, {}, {}
+    for k in keys:
+        vals = [r["metrics"][k] for r in rounds if isinstance(r["metrics"].get(k), (int, float))]
+        med[k], lo[k], hi[k] = round(statistics.median(vals), 3), min(vals), max(vals)
+    spread = {k: round((hi[k] - lo[k]) / med[k], 3) for k in PRIMARY if k in med and med[k]}
+    return med, lo, hi, spread
 
 
 class Runner:
-    def __init__(self, mode, exp):
-        self.mode, self.exp, self.p = mode, exp, MODES[mode]
+    def __init__(self, mode, exps):
+        self.mode, self.p = mode, MODES[mode]
         self.out = os.path.join(ROOT, "bench/results", mode)
-        self.dir = os.path.join(self.out, "exp%s" % exp)
-        os.makedirs(os.path.join(self.dir, "raw"), exist_ok=True)
+        for e in exps:
+            d = os.path.join(self.out, "exp%s" % e)
+            shutil.rmtree(d, ignore_errors=True)   # a file holds the rounds of this run only
+            os.makedirs(os.path.join(d, "raw"))
+        self.peers_sh = os.path.join(peers_dir(), "peers.sh")
 
-    def save(self, name, rec):
-        path = os.path.join(self.dir, name + ".json")
+    def dir(self, exp):
+        return os.path.join(self.out, "exp%s" % exp)
+
+    def save(self, exp, name, rec):
+        path = os.path.join(self.dir(exp), name + ".json")
         with open(path, "w") as f:
             json.dump(rec, f, indent=1)
         return rec
 
-    def java_load(self, srv, tool, cmd, tag, limit, record=True, extra=None):
-        la = os.getloadavg()
-        c0, lo0 = srv.cpu_s(), listen_overflows()
-        rc, text, wall, cpu, killed = run_bounded(cmd, limit)
-        c1, lo1 = srv.cpu_s(), listen_overflows()
-        m = PARSERS[tool](text)
-        if not record:
-            log("  warm-up %s: rps %s" % (shlex.join(cmd[:-1] + ["URL"])[:60], m.get("rps")))
-            return m
-        name = "%s__%s__%s" % (srv.spec["id"], tool, tag)
-        open(os.path.join(self.dir, "raw", name + ".txt"), "w").write(text)
-        workers_after = None
-        if srv.spec["family"] == "workerclass":
-            # the starter's own counters after the load: busy/queued should be back to 0
-            time.sleep(0.5)
-            try:
-                with urllib.request.urlopen(srv.base + "/actuator/workers", timeout=3) as resp:
-                    workers_after = json.loads(resp.read())
-            except Exception as e:
-                workers_after = {"error": str(e)}
-        rec = dict(experiment=self.exp, mode=self.mode, workers_after=workers_after, server=dict(
-            id=srv.spec["id"], family=srv.spec["family"], cls=srv.spec["cls"], label=srv.spec["label"],
-            command=shlex.join(srv.cmd), startup_s=srv.startup_s, model=srv.spec.get("model"),
-            log=os.path.relpath(srv.logpath, ROOT)),
-            tool=tool, tag=tag, load_command=shlex.join(cmd), started_utc=now_utc(), wall_s=wall, rc=rc,
-            watchdog_killed=killed, load_tool_cpu_s=cpu,
-            server_cpu_s=round(c1 - c0, 2) if c0 is not None and c1 is not None else None,
-            server_rss_kb_after=srv.rss_kb(), server_threads_after=srv.threads(),
-            listen_overflows=(lo1 - lo0) if lo0 is not None and lo1 is not None else None,
-            loadavg_before=[round(x, 2) for x in la], metrics=m, raw=os.path.relpath(
-                os.path.join(self.dir, "raw", name + ".txt"), ROOT))
-        if extra:
-            rec.update(extra)
-        self.save(name, rec)
-        log("  %-24s %-5s %-14s rps %-9s p50 %s p99 %s errors %s (%.1f s)" % (
-            srv.spec["id"], tool, tag, m.get("rps"), m.get("p50_ms"), m.get("p99_ms"), m.get("errors"), wall))
-        time.sleep(self.p["settle"])
-        return rec
+    def save_round(self, exp, srv_info, rec, rnd):
+        """Adds one round of a measurement to its file and recomputes the medians."""
+        name = "%s__%s__%s" % (srv_info["id"], rec["tool"], rec["tag"])
+        path = os.path.join(self.dir(exp), name + ".json")
+        raw = rec.pop("raw", "")
+        rawpath = os.path.join(self.dir(exp), "raw", "%s__r%d.txt" % (name, rnd))
+        open(rawpath, "w").write(raw)
+        rec.update(round=rnd, raw=os.path.relpath(rawpath, ROOT), started_utc=now_utc(),
+                   loadavg_before=[round(x, 2) for x in os.getloadavg()])
+        whole = json.load(open(path)) if os.path.exists(path) else dict(
+            experiment=str(exp), mode=self.mode, server=srv_info, tool=rec["tool"], tag=rec["tag"],
+            route=rec.get("route"), load_command=rec["load_command"], rounds=[])
+        whole["rounds"].append(rec)
+        med, lo, hi, spread = aggregate(whole["rounds"])
+        whole.update(metrics=med, metrics_min=lo, metrics_max=hi, spread=spread,
+                     flagged=sorted(k for k, v in spread.items() if v > SPREAD_FLAG),
+                     watchdog_killed=any(r.get("watchdog_killed") for r in whole["rounds"]))
+        self.save(exp, name, whole)
+        m = rec["metrics"]
+        log("    %-28s %-5s %-10s rps %-8s cpu/req %-8s ctx/req %-6s p99 %-7s errors %s" % (
+            srv_info["id"], rec["tool"], rec["tag"], m.get("rps"), m.get("cpu_us_per_req"), m.get("ctx_per_req"),
+            m.get("p99_ms"), m.get("errors")))
 
-    def peer_load(self, spec, tool, loadcmd, tag, limit):
-        la = os.getloadavg()
-        cmd = ["bash", PEERS_SH] + spec["peer_opts"] + ["--"] + loadcmd
-        env = dict(os.environ, PEERS_SETTLE=self.p["peers_settle"])
-        log("peer %s: %s" % (spec["id"], shlex.join(cmd)))
-        lo0 = listen_overflows()
-        rc, text, wall, cpu, killed = run_bounded(cmd, limit + 40, env=env)
-        lo1 = listen_overflows()
-        m = PARSERS[tool](text)
-        pm = parse_peers(text)
-        name = "%s__%s__%s" % (spec["id"], tool, tag)
-        open(os.path.join(self.dir, "raw", name + ".txt"), "w").write(text)
-        rec = dict(experiment=self.exp, mode=self.mode, server=dict(
-            id=spec["id"], family="gunicorn", cls=spec["cls"], label=spec["label"], command=pm["gunicorn_cmd"],
-            peer_opts=spec["peer_opts"]), tool=tool, tag=tag, load_command=shlex.join(cmd),
-            started_utc=now_utc(), wall_s=wall, rc=rc, watchdog_killed=killed,
-            # peers.sh's own `time` of the load command; the rusage of peers.sh would include gunicorn
-            load_tool_cpu_s=pm["load_tool_cpu_s"], peers_sh_tree_cpu_s=cpu,
-            server_cpu_s=pm["server_cpu_s"], peers=pm,
-            listen_overflows=(lo1 - lo0) if lo0 is not None and lo1 is not None else None,
-            loadavg_before=[round(x, 2) for x in la], metrics=m,
-            raw=os.path.relpath(os.path.join(self.dir, "raw", name + ".txt"), ROOT))
-        self.save(name, rec)
-        log("  %-24s %-5s %-14s rps %-9s p50 %s p99 %s errors %s (%.1f s)" % (
-            spec["id"], tool, tag, m.get("rps"), m.get("p50_ms"), m.get("p99_ms"), m.get("errors"), wall))
-        time.sleep(self.p["settle"])
-        return rec
+    # -- one unit: a server started, warmed, measured with a list of blocks, stopped -----------
+    def unit(self, spec, blocks, rnd, warm=None, jvm_extra=()):
+        """blocks: [(experiment, [phase, ...])]; a phase is a measure.phase dict, or
+        {"kind": "warm", ...} / {"kind": "pause"}."""
+        if spec["family"] == "gunicorn":
+            return self.peer_unit(spec, blocks, rnd, warm)
+        with JavaServer(spec, self.out, jvm_extra) as srv:
+            info = dict(id=spec["id"], family=spec["family"], cls=spec["cls"], label=spec["label"],
+                        model=spec.get("model"), command=shlex.join(srv.cmd), log=os.path.relpath(srv.logpath, ROOT))
+            if warm:
+                wr = measure.warm(srv.base, srv.pids, warm["route"], warm["conns"], warm["max_s"], min_s=warm["min_s"])
+                log("    warm-up %s: %s" % (warm["route"], wr))
+            for exp, phases in blocks:
+                for p in phases:
+                    if p["kind"] == "warm":
+                        measure.warm(srv.base, srv.pids, p["route"], p["conns"], p["max_s"], min_s=p["min_s"])
+                    elif p["kind"] == "pause":
+                        time.sleep(p["s"])
+                    else:
+                        rec = measure.phase(p, srv.base, srv.pids)
+                        rec.update(startup_s=srv.startup_s, rss_kb_after=srv.status("VmRSS"),
+                                   threads_after=srv.status("Threads"))
+                        if spec["family"] == "workerclass":
+                            time.sleep(0.5)
+                            rec["workers_after"] = srv.workers()
+                        self.save_round(exp, info, rec, rnd)
+                        if p.get("settle"):
+                            time.sleep(p["settle"])
 
-    def warm(self, srv, route, c=20):
-        if self.p["warm"]:
-            self.java_load(srv, "wrk", wrk_cmd(srv.base + route, 2, c, self.p["warm"]), "warm", 60, record=False)
-
-
-def pick(mode, full_list, quick_ids):
-    return [s for s in full_list if mode == "full" or s["id"] in quick_ids]
-
-
-QUICK_IDS = {"workerclass-virtual", "plain-tomcat", "gunicorn-gevent"}
+    def peer_unit(self, spec, blocks, rnd, warm):
+        """The same phases against gunicorn: peers.sh on CPU 0 runs bench/lib/peer_load.py as its load."""
+        phases = [dict(p, exp=exp) for exp, ps in blocks for p in ps if p["kind"] not in ("warm", "pause")]
+        plan = dict(warm=dict(warm, max_s=min(warm["max_s"], 10), min_s=min(warm["min_s"], 5)) if warm else None,
+                    phases=phases)
+        with tempfile.TemporaryDirectory() as tmp:
+            plan_path, out_path = os.path.join(tmp, "plan.json"), os.path.join(tmp, "out.json")
+            json.dump(plan, open(plan_path, "w"))
+            cmd = ["taskset", "-c", SERVER_CPU, "bash", self.peers_sh] + spec["peer_opts"] + [
+                "--", sys.executable, os.path.join(HERE, "peer_load.py"), plan_path, out_path]
+            env = dict(os.environ, PEERS_SETTLE=self.p["peers_settle"])
+            limit = 120 + sum(p.get("secs", 0) + 60 for p in phases)
+            rc, text, killed = measure.run(cmd, limit)
+            gcmd = (re.search(r"^# peers.sh: (gunicorn .*)$", text, re.M) or [None, None])[1]
+            info = dict(id=spec["id"], family="gunicorn", cls=spec["cls"], label=spec["label"],
+                        command=gcmd, peer_opts=spec["peer_opts"])
+            if not os.path.exists(out_path):
+                log("    %s: peers.sh rc %s, no results; its output:\n%s" % (spec["id"], rc, text[-2000:]))
+                return
+            res = json.load(open(out_path))
+        for p, rec in zip(phases, res["phases"]):
+            rec["peers_log"] = re.findall(r"^# peers.sh: (?:log count|worker pids changed).*$", text, re.M)[:15]
+            self.save_round(p["exp"], info, rec, rnd)
 
 
-def exp1(r):
+# ----------------------------------------------------------------------------------------------
+# Experiments: each returns its units, so that the whole run is planned (and timed) up front
+# ----------------------------------------------------------------------------------------------
+QUICK_IDS = {"workerclass-virtual", "plain-virtual", "gunicorn-gevent"}
+
+
+def pick(mode, servers, quick_ids=QUICK_IDS):
+    return [s for s in servers if mode == "full" or s["id"] in quick_ids]
+
+
+def rounds_of(r, servers, make, key="rounds"):
+    """Units for every round, servers alternating within a round."""
+    return [(s, rnd, make(s, rnd)) for rnd in range(1, r.p[key] + 1) for s in servers]
+
+
+def exp1_units(r):
     """One worker, /test (200 ms), 20 concurrent clients: siege -c 20 -r 1 and hey -n N -c 20."""
     servers = [ours(c, "--server.workers=1") for c in ("sync", "thread", "virtual", "reactive")] + \
               [ours_undertow("--server.workers=1")] + \
               [plain(m) for m in ("tomcat", "virtual", "webflux")] + \
               [peer("sync", 1), peer("gthread", 1, t=4), peer("gevent", 1), peer("eventlet", 1)]
     n = r.p["hey_n"]
-    for s in pick(r.mode, servers, QUICK_IDS | {"workerclass-sync"}):
-        if s["family"] == "gunicorn":
-            r.peer_load(s, "siege", siege_cmd("{BASE}/test", 20, 1), "c20r1", 60)
-            r.peer_load(s, "hey", hey_cmd("{BASE}/test", n, 20), "n%dc20" % n, n * 0.2 + 60)
-        else:
-            with JavaServer(s, r.out) as srv:
-                r.warm(srv, "/todos")
-                r.java_load(srv, "siege", siege_cmd(srv.base + "/test", 20, 1), "c20r1", 60)
-                r.java_load(srv, "hey", hey_cmd(srv.base + "/test", n, 20), "n%dc20" % n, n * 0.2 + 60)
+    phases = [dict(kind="siege", route="/test", conns=20, reps=1, tag="c20r1", limit=60, settle=1),
+              dict(kind="hey", route="/test", conns=20, n=n, tag="n%dc20" % n, limit=n * 0.2 + 60)]
+    warm = dict(route="/todos", conns=20, max_s=r.p["warm_min"], min_s=r.p["warm_min"])
+
+    def make(s, rnd):
+        return (lambda: r.unit(s, [(1, phases)], rnd, warm=warm)), 12 + r.p["warm_min"] + (n * 0.2 + 4 if s["cls"] == "sync" else 6)
+    return rounds_of(r, pick(r.mode, servers, {"workerclass-virtual", "gunicorn-gevent"}), make, "rounds_single")
 
 
-def exp1r(r):
-    """Experiment 1 for reactive on a fresh server with no warm-up (run as `1r`, results in exp1/):
-    tells the class's own rate apart from the effect of slots still held after a warm-up."""
-    n = r.p["hey_n"]
-    s = ours("reactive", "--server.workers=1", sid="workerclass-reactive-nowarm")
-    s["label"] = "workerclass reactive, no warm-up"
-    with JavaServer(s, r.out) as srv:
-        r.java_load(srv, "siege", siege_cmd(srv.base + "/test", 20, 1), "c20r1", 60)
-        r.java_load(srv, "hey", hey_cmd(srv.base + "/test", n, 20), "n%dc20" % n, n * 0.2 + 60)
-
-
-def default_servers():
-    # Sizes: each class at its defaults (sync: 2 x cores + 1 = 5 workers here), gunicorn with
-    # 5 workers, the same size as sync here.
-    return [ours(c) for c in ("sync", "thread", "virtual", "reactive")] + [ours_undertow()] + \
+def throughput_servers():
+    # Sizes: each class at its defaults (sync: 2 x cores + 1 = 5 workers here), gunicorn with 5
+    # workers, the size of sync here. virtual and reactive get worker-connections=10000 for the
+    # 10,000 connections of /static, as the gevent and eventlet peers get -c 10000.
+    many = "--server.worker-connections=10000"
+    return [ours("sync"), ours("thread"), ours("virtual", many), ours("reactive", many), ours_undertow(many)] + \
            [plain(m) for m in ("tomcat", "virtual", "webflux")] + \
-           [peer("sync", 5), peer("gthread", 5, t=4), peer("gevent", 5), peer("eventlet", 5)]
+           [peer("sync", 5), peer("gthread", 5, t=4), peer("gevent", 5, c=10000), peer("eventlet", 5, c=10000)]
 
 
-def exp2(r):
-    """/todos at 1 and 100 concurrent: wrk and ab."""
-    d, t = r.p["wrk_d"], r.p["ab_t"]
-    for s in pick(r.mode, default_servers(), QUICK_IDS):
-        loads = [("wrk", lambda b: wrk_cmd(b + "/todos", 1, 1, d), "c1", d + 30),
-                 ("wrk", lambda b: wrk_cmd(b + "/todos", 2, 100, d), "c100", d + 30),
-                 ("ab", lambda b: ab_cmd(b + "/todos", t, 1), "c1", t + 30),
-                 ("ab", lambda b: ab_cmd(b + "/todos", t, 100), "c100", t + 30)]
-        if s["family"] == "gunicorn":
-            for tool, mk, tag, lim in loads:
-                r.peer_load(s, tool, mk("{BASE}"), tag, lim)
-        else:
-            with JavaServer(s, r.out) as srv:
-                r.warm(srv, "/todos", 100)
-                for tool, mk, tag, lim in loads:
-                    r.java_load(srv, tool, mk(srv.base), tag, lim)
+def throughput_units(r, exps):
+    """Experiments 2 (/todos at 1 and 100), 4 (/cpu at 10) and 3 (/static up to 10,000
+    connections) on one start of each server: per route a warm-up, the cost window, then saturated
+    loads; the 10,000 connections come last, as they may leave a server slow to recover."""
+    p = r.p
+
+    def route_warm(route, conns):
+        return dict(kind="warm", route=route, conns=conns, max_s=p["warm_max"] // 2, min_s=p["warm_min"])
+
+    def rate(route, conns):
+        return dict(kind="rate", route=route, conns=conns, rate=RATES[route], secs=p["rate_s"], tag="rate-c%d" % conns)
+
+    def sat(route, conns, secs=p["sat_s"], settle=0.5):
+        return dict(kind="wrk", route=route, conns=conns, secs=secs, tag="c%d" % conns, settle=settle)
+
+    pause = dict(kind="pause", s=p["pause"])
+    blocks = []
+    if 2 in exps:
+        blocks.append((2, [pause, rate("/todos", 100), sat("/todos", 1), sat("/todos", 100)]))
+    if 4 in exps:
+        blocks.append((4, [route_warm("/cpu", 10), pause, rate("/cpu", 10), sat("/cpu", 10)]))
+    if 3 in exps:
+        c10k = [sat("/static", 1000, settle=p["c10k_settle"])] if r.mode == "full" else []
+        blocks.append((3, [route_warm("/static", 100), pause, rate("/static", 100), sat("/static", 100)] + c10k +
+                       [sat("/static", 10000, p["c10k_s"], settle=p["c10k_settle"])]))
+    warm = dict(route="/todos", conns=100, max_s=p["warm_max"], min_s=p["warm_min"])
+    est_phase = sum((x.get("secs", 0) + 3 if x["kind"] in ("rate", "wrk") else
+                     x.get("s", 0) if x["kind"] == "pause" else p["warm_min"] + 5) for _, ph in blocks for x in ph)
+
+    def make(s, rnd):
+        return (lambda: r.unit(s, blocks, rnd, warm=warm)), 10 + p["warm_min"] * 2 + est_phase
+    return rounds_of(r, pick(r.mode, throughput_servers()), make)
 
 
-def exp4(r):
-    """/cpu at 10 concurrent."""
-    d = r.p["wrk_d"]
-    for s in pick(r.mode, default_servers(), QUICK_IDS):
-        if s["family"] == "gunicorn":
-            r.peer_load(s, "wrk", wrk_cmd("{BASE}/cpu", 2, 10, d), "c10", d + 30)
-        else:
-            with JavaServer(s, r.out) as srv:
-                r.warm(srv, "/cpu", 10)
-                r.java_load(srv, "wrk", wrk_cmd(srv.base + "/cpu", 2, 10, d), "c10", d + 30)
-
-
-def exp3(r):
-    """/static at 100 .. 10,000 connections: wrk -t2 -cN -d10s --timeout 2s."""
-    d = r.p["exp3_d"]
-    # virtual and reactive get worker-connections=10000, as the gevent/eventlet peers get -c 10000.
-    servers = [ours("sync"), ours("thread"), ours("virtual", "--server.worker-connections=10000"),
-               ours("reactive", "--server.worker-connections=10000"),
-               ours_undertow("--server.worker-connections=10000")] + \
-              [plain(m) for m in ("tomcat", "virtual", "webflux")] + \
-              [peer("sync", 5), peer("gthread", 5, t=4), peer("gevent", 5, c=10000), peer("eventlet", 5, c=10000)]
-    for s in pick(r.mode, servers, QUICK_IDS):
-        if s["family"] == "gunicorn":
-            for n in r.p["exp3_levels"]:
-                r.peer_load(s, "wrk", wrk_cmd("{BASE}/static", 2, n, d), "c%d" % n, d + 60)
-                time.sleep(r.p["exp3_settle"])
-        else:
-            with JavaServer(s, r.out) as srv:
-                r.warm(srv, "/static", 100)
-                for n in r.p["exp3_levels"]:
-                    r.java_load(srv, "wrk", wrk_cmd(srv.base + "/static", 2, n, d), "c%d" % n, d + 60)
-                    time.sleep(r.p["exp3_settle"])
-
-
-def exp5(r):
+def exp5_units(r):
     """Resident memory with 10,000 requests in flight sleeping 1 s (wrk -c10000 on /test?ms=1000)."""
-    d = r.p["exp5_d"]
     servers = [(ours("virtual", "--server.worker-connections=10000"), "/test?ms=1000"),
                (ours("thread", "--server.threads=10000"), "/test?ms=1000"),
-               (ours("reactive", "--server.worker-connections=10000", sid="workerclass-reactive-async"),
-                "/test-async?ms=1000")]
-    servers = [(s, route, []) for s, route in servers]
-    # What the requests really hold is read from the live heap (a class histogram forces a full GC)
-    # rather than from a second run under a fixed -Xmx: at 512m both classes ran out of heap.
+               (ours("reactive", "--server.worker-connections=10000", sid="workerclass-reactive-async",
+                     label="workerclass reactive on /test-async"), "/test-async?ms=1000")]
     if r.mode == "quick":
         servers = servers[:2]
-    for s, route, jvm_extra in servers:
-        # Native Memory Tracking (summary) shows where the resident size goes: heap, thread stacks, ...
-        with JavaServer(s, r.out, jvm_extra=["-XX:NativeMemoryTracking=summary"] + jvm_extra) as srv:
-            # a short warm-up at low concurrency, then the idle footprint
-            r.java_load(srv, "wrk", wrk_cmd(srv.base + "/test?ms=10", 2, 20, r.p["warm"] or 1), "warm", 60,
-                        record=False)
-            time.sleep(1)
-            idle = srv.rss_kb()
-            idle_threads = srv.threads()
-            samples = []
-            stop = threading.Event()
-
-            def sample():
-                t0 = time.time()
-                while not stop.is_set():
-                    busy = None
-                    try:
-                        with urllib.request.urlopen(srv.base + "/actuator/workers", timeout=3) as resp:
-                            w = json.loads(resp.read())
-                            busy = w.get("busy")
-                            queued = w.get("queued")
-                    except Exception:
-                        queued = None
-                    samples.append(dict(t=round(time.time() - t0, 2), rss_kb=srv.rss_kb(), threads=srv.threads(),
-                                        busy=busy, queued=queued))
-                    stop.wait(0.5)
-
-            th = threading.Thread(target=sample, daemon=True)
-            th.start()
-            nmt = {}
-
-            def nmt_at(at):
-                time.sleep(at)
-                out = subprocess.run([os.path.join(os.path.dirname(JAVA), "jcmd"), str(srv.proc.pid),
-                                      "VM.native_memory", "summary", "scale=KB"], capture_output=True, text=True,
-                                     timeout=60).stdout
-                nmt["at_s"] = at
-                nmt["rss_kb_then"] = srv.rss_kb()
-                nmt["text"] = out
-                nmt["committed_kb"] = {k.strip(): int(c) for k, c in re.findall(
-                    r"^-\s+([A-Za-z ]+?) \(reserved=\d+KB, committed=(\d+)KB", out, re.M)}
-                nmt["total_committed_kb"] = num(r"^Total: reserved=\d+KB, committed=(\d+)KB", out, int)
-                # Then the live heap: GC.class_histogram runs a full GC first; its Total is live bytes.
-                busy_then = next((x["busy"] for x in reversed(samples) if x["busy"] is not None), None)
-                t0 = time.time()
-                histo = subprocess.run([os.path.join(os.path.dirname(JAVA), "jcmd"), str(srv.proc.pid),
-                                        "GC.class_histogram"], capture_output=True, text=True, timeout=120).stdout
-                nmt["live_heap_kb"] = (num(r"^Total\s+\d+\s+(\d+)", histo, int) or 0) // 1024 or None
-                nmt["live_heap_busy"] = busy_then
-                nmt["live_heap_pause_s"] = round(time.time() - t0, 2)
-                nmt["histogram_top"] = "\n".join(histo.splitlines()[:16])
-
-            nt = threading.Thread(target=nmt_at, args=(d * 0.75,), daemon=True)
-            nt.start()
-            cmd = wrk_cmd(srv.base + route, 2, 10000, d, timeout="5s")
-            try:
-                rec = r.java_load(srv, "wrk", cmd, "c10000", d + 60, extra=dict(
-                    rss_idle_kb=idle, threads_idle=idle_threads))
-            finally:
-                stop.set()
-                th.join(5)
-                nt.join(60)
-            rss = [x["rss_kb"] for x in samples if x["rss_kb"]]
-            busy = [x["busy"] for x in samples if x["busy"] is not None]
-            rec.update(nmt=nmt, rss_samples=samples, rss_max_kb=max(rss) if rss else None,
-                       busy_max=max(busy) if busy else None, route=route,
-                       threads_max=max((x["threads"] or 0) for x in samples) if samples else None)
-            r.save("%s__wrk__c10000" % s["id"], rec)
-            log("  %s: RSS idle %s kB, max under load %s kB, busy max %s, threads max %s" % (
-                s["id"], idle, rec["rss_max_kb"], rec["busy_max"], rec["threads_max"]))
+    d = r.p["exp5_d"]
+    units = []
+    for rnd in range(1, r.p["rounds_single"] + 1):
+        for s, route in servers:
+            units.append((s, rnd, ((lambda s=s, route=route, rnd=rnd: memory_unit(r, s, route, rnd)), 25 + d)))
+    return units
 
 
-def exp6(r):
-    """JMH: the starter's per-request cost."""
-    out = os.path.join(r.dir, "jmh-raw.json")
-    cmd = [JAVA, "-cp", JMH_CP, "org.openjdk.jmh.Main", "PerRequestCost"] + r.p["jmh"] + \
-          ["-rf", "json", "-rff", out]
-    log("jmh: " + shlex.join(cmd))
-    la = os.getloadavg()
-    rc, text, wall, cpu, killed = run_bounded(cmd, 900)
-    open(os.path.join(r.dir, "raw", "jmh.txt"), "w").write(text)
-    res = []
-    for b in json.load(open(out)) if os.path.exists(out) else []:
-        pm = b["primaryMetric"]
-        res.append(dict(benchmark=b["benchmark"].rsplit(".", 1)[1], params=b.get("params", {}),
-                        score_ns=round(pm["score"], 2),
-                        error_ns=round(pm["scoreError"], 2) if isinstance(pm["scoreError"], (int, float))
-                        and pm["scoreError"] == pm["scoreError"] else None,
-                        unit=pm["scoreUnit"], forks=b["forks"], threads=b["threads"],
-                        measurement=b["measurementIterations"], jvm=b.get("jdkVersion")))
-    r.save("jmh", dict(experiment="6", mode=r.mode, tool="jmh", load_command=shlex.join(cmd),
-                       started_utc=now_utc(), wall_s=wall, rc=rc, loadavg_before=[round(x, 2) for x in la],
-                       results=res, raw=os.path.relpath(out, ROOT)))
-    for x in res:
-        log("  %-22s %s ns/op ± %s %s" % (x["benchmark"], x["score_ns"], x["error_ns"], x["params"]))
+def memory_unit(r, s, route, rnd):
+    d = r.p["exp5_d"]
+    # Native Memory Tracking (summary) shows where the resident size goes: heap, thread stacks, ...
+    # What the requests hold is read from the live heap (a class histogram forces a full GC).
+    with JavaServer(s, r.out, jvm_extra=["-XX:NativeMemoryTracking=summary"]) as srv:
+        measure.run(measure.wrk_cmd(srv.base + "/test?ms=10", 20, 2), 60)
+        time.sleep(1)
+        idle, idle_threads = srv.status("VmRSS"), srv.status("Threads")
+        samples, stop = [], threading.Event()
+
+        def sample():
+            t0 = time.time()
+            while not stop.is_set():
+                w = srv.workers() or {}
+                samples.append(dict(t=round(time.time() - t0, 2), rss_kb=srv.status("VmRSS"),
+                                    threads=srv.status("Threads"), busy=w.get("busy"), queued=w.get("queued")))
+                stop.wait(0.5)
+
+        nmt = {}
+        jcmd = os.path.join(os.path.dirname(JAVA), "jcmd")
+
+        def nmt_at(at):
+            time.sleep(at)
+            out = subprocess.run([jcmd, str(srv.proc.pid), "VM.native_memory", "summary", "scale=KB"],
+                                 capture_output=True, text=True, timeout=60).stdout
+            nmt.update(at_s=at, rss_kb_then=srv.status("VmRSS"), text=out,
+                       committed_kb={k.strip(): int(c) for k, c in re.findall(
+                           r"^-\s+([A-Za-z ]+?) \(reserved=\d+KB, committed=(\d+)KB", out, re.M)},
+                       total_committed_kb=measure.num(r"^Total: reserved=\d+KB, committed=(\d+)KB", out, int))
+            busy_then = next((x["busy"] for x in reversed(samples) if x["busy"] is not None), None)
+            t0 = time.time()
+            histo = subprocess.run([jcmd, str(srv.proc.pid), "GC.class_histogram"], capture_output=True,
+                                   text=True, timeout=120).stdout
+            nmt.update(live_heap_kb=(measure.num(r"^Total\s+\d+\s+(\d+)", histo, int) or 0) // 1024 or None,
+                       live_heap_busy=busy_then, live_heap_pause_s=round(time.time() - t0, 2),
+                       histogram_top="\n".join(histo.splitlines()[:16]))
+
+        th = threading.Thread(target=sample, daemon=True)
+        nt = threading.Thread(target=nmt_at, args=(d * 0.75,), daemon=True)
+        th.start()
+        nt.start()
+        try:
+            rec = measure.phase(dict(kind="wrk", route=route, conns=10000, secs=d, timeout="5s", tag="c10000"),
+                                srv.base, srv.pids)
+        finally:
+            stop.set()
+            th.join(5)
+            nt.join(60)
+        rss = [x["rss_kb"] for x in samples if x["rss_kb"]]
+        busy = [x["busy"] for x in samples if x["busy"] is not None]
+        rec["metrics"].update(rss_idle_kb=idle, threads_idle=idle_threads, rss_max_kb=max(rss) if rss else None,
+                              busy_max=max(busy) if busy else None,
+                              threads_max=max((x["threads"] or 0) for x in samples) if samples else None,
+                              live_heap_kb=nmt.get("live_heap_kb"), live_heap_busy=nmt.get("live_heap_busy"))
+        rec.update(nmt=nmt, rss_samples=samples)
+        info = dict(id=s["id"], family=s["family"], cls=s["cls"], label=s["label"], command=shlex.join(srv.cmd),
+                    log=os.path.relpath(srv.logpath, ROOT))
+        r.save_round(5, info, rec, rnd)
+
+
+def exp6_units(r):
+    """JMH: the starter's per-request cost; its forks are the rounds, pinned to CPU 0."""
+    def run():
+        d = r.dir(6)
+        out = os.path.join(d, "jmh-raw.json")
+        cmd = ["taskset", "-c", SERVER_CPU, JAVA, "-cp", JMH_CP, "org.openjdk.jmh.Main", "PerRequestCost"] + \
+              r.p["jmh"] + ["-rf", "json", "-rff", out]
+        la = os.getloadavg()
+        t0 = time.time()
+        rc, text, killed = measure.run(cmd, 1200)
+        open(os.path.join(d, "raw", "jmh.txt"), "w").write(text)
+        res = []
+        for b in json.load(open(out)) if os.path.exists(out) else []:
+            pm = b["primaryMetric"]
+            err = pm["scoreError"]
+            res.append(dict(benchmark=b["benchmark"].rsplit(".", 1)[1], params=b.get("params", {}),
+                            score_ns=round(pm["score"], 2),
+                            error_ns=round(err, 2) if isinstance(err, (int, float)) and err == err else None,
+                            unit=pm["scoreUnit"], forks=b["forks"], threads=b["threads"],
+                            measurement=b["measurementIterations"], jvm=b.get("jdkVersion")))
+        r.save(6, "jmh", dict(experiment="6", mode=r.mode, tool="jmh", load_command=shlex.join(cmd),
+                              started_utc=now_utc(), wall_s=round(time.time() - t0, 1), rc=rc,
+                              loadavg_before=[round(x, 2) for x in la], results=res,
+                              raw=os.path.relpath(out, ROOT)))
+        for x in res:
+            log("    %-22s %s ns/op ± %s %s" % (x["benchmark"], x["score_ns"], x["error_ns"], x["params"]))
+    jmh = r.p["jmh"]
+    forks, wi, w, i, rr = (jmh[jmh.index(k) + 1] for k in ("-f", "-wi", "-w", "-i", "-r"))
+    secs = lambda d: float(d[:-2]) / 1000 if d.endswith("ms") else float(d[:-1])   # noqa: E731
+    per_fork = int(wi) * secs(w) + int(i) * secs(rr) + 2     # + the fork's JVM start
+    return [(dict(id="jmh", label="JMH PerRequestCost"), 1, (run, int(forks) * 8 * per_fork + 10))]
 
 
 # Owners of a CPU sample: the first frame from the leaf that is not the JDK's own decides.
@@ -629,56 +513,91 @@ def owner_of(frames):
     return "JDK only (no caller above it: thread scheduling, I/O polling)"
 
 
-def exp7(r):
-    """Where the server's time goes: JFR CPU samples of each Java server under wrk -c100 /todos."""
-    d = r.p["wrk_d"]
+def exp7_units(r):
+    """Where the server's time goes: JFR CPU samples under saturated wrk -c100 /todos."""
+    servers = [ours(c) for c in ("thread", "virtual", "reactive")] + [plain(m) for m in ("tomcat", "virtual", "webflux")]
+
+    def make(s, rnd):
+        return (lambda: profile_unit(r, s, rnd)), 30 + r.p["warm_min"] + r.p["sat_s"]
+    return rounds_of(r, pick(r.mode, servers, {"workerclass-virtual"}), make, "rounds_single")
+
+
+def profile_unit(r, s, rnd):
     jcmd = os.path.join(os.path.dirname(JAVA), "jcmd")
     jfr = os.path.join(os.path.dirname(JAVA), "jfr")
-    servers = [ours(c) for c in ("thread", "virtual", "reactive")] + [plain(m) for m in ("tomcat", "virtual", "webflux")]
-    for s in pick(r.mode, servers, QUICK_IDS):
-        with JavaServer(s, r.out) as srv:
-            r.warm(srv, "/todos", 100)
-            rec_path = os.path.join(r.dir, "raw", s["id"] + ".jfr")
-            subprocess.run([jcmd, str(srv.proc.pid), "JFR.start", "name=bench", "settings=profile",
-                            "filename=" + rec_path], capture_output=True, timeout=60)
-            rec = r.java_load(srv, "wrk", wrk_cmd(srv.base + "/todos", 2, 100, d), "c100-jfr", d + 30)
-            subprocess.run([jcmd, str(srv.proc.pid), "JFR.stop", "name=bench"], capture_output=True, timeout=60)
-        out = subprocess.run([jfr, "print", "--json", "--stack-depth", "64", "--events", "jdk.ExecutionSample",
-                              rec_path], capture_output=True, text=True, timeout=300).stdout
-        events = json.loads(out)["recording"]["events"] if out else []
-        owners = {}
-        ours_top = {}
-        for e in events:
-            st = e["values"].get("stackTrace")
-            if not st:
-                continue
-            o = owner_of(st["frames"])
-            owners[o] = owners.get(o, 0) + 1
-            if o.startswith("workerclass"):
-                fr = next(f for f in st["frames"] if not f["method"]["type"]["name"].startswith(JDK))
-                k = fr["method"]["type"]["name"].replace("/", ".") + "." + fr["method"]["name"]
-                ours_top[k] = ours_top.get(k, 0) + 1
-        rec.update(profile=dict(samples=sum(owners.values()), owners=owners,
-                                starter_methods=sorted(ours_top.items(), key=lambda kv: -kv[1])[:8],
-                                jfr=os.path.relpath(rec_path, ROOT)))
-        r.save("%s__wrk__c100-jfr" % s["id"], rec)
-        try:
-            os.remove(rec_path)    # tens of MB; the counts above are what the report uses
-        except OSError:
-            pass
-        log("  %s: %d samples, %s" % (s["id"], sum(owners.values()),
-                                      ", ".join("%s %d" % kv for kv in sorted(owners.items(), key=lambda kv: -kv[1]))))
+    rec_path = os.path.join(r.dir(7), "raw", "%s-r%d.jfr" % (s["id"], rnd))
+    with JavaServer(s, r.out) as srv:
+        measure.warm(srv.base, srv.pids, "/todos", 100, r.p["warm_max"], min_s=r.p["warm_min"])
+        subprocess.run([jcmd, str(srv.proc.pid), "JFR.start", "name=bench", "settings=profile",
+                        "filename=" + rec_path], capture_output=True, timeout=60)
+        rec = measure.phase(dict(kind="wrk", route="/todos", conns=100, secs=r.p["sat_s"], tag="c100-jfr"),
+                            srv.base, srv.pids)
+        subprocess.run([jcmd, str(srv.proc.pid), "JFR.stop", "name=bench"], capture_output=True, timeout=60)
+        info = dict(id=s["id"], family=s["family"], cls=s["cls"], label=s["label"], model=s.get("model"),
+                    command=shlex.join(srv.cmd), log=os.path.relpath(srv.logpath, ROOT))
+    out = subprocess.run([jfr, "print", "--json", "--stack-depth", "64", "--events", "jdk.ExecutionSample",
+                          rec_path], capture_output=True, text=True, timeout=300).stdout
+    events = json.loads(out)["recording"]["events"] if out else []
+    owners, ours_top = {}, {}
+    for e in events:
+        st = e["values"].get("stackTrace")
+        if not st:
+            continue
+        o = owner_of(st["frames"])
+        owners[o] = owners.get(o, 0) + 1
+        if o.startswith("workerclass"):
+            fr = next(f for f in st["frames"] if not f["method"]["type"]["name"].startswith(JDK))
+            k = fr["method"]["type"]["name"].replace("/", ".") + "." + fr["method"]["name"]
+            ours_top[k] = ours_top.get(k, 0) + 1
+    total = sum(owners.values()) or 1
+    # Shares of this round as metrics (medians over the rounds); the counts beside them.
+    rec["metrics"].update({"share:" + o: round(n / total, 4) for o, n in owners.items()}, samples=total)
+    rec["profile"] = dict(owners=owners, starter_methods=sorted(ours_top.items(), key=lambda kv: -kv[1])[:8])
+    try:
+        os.remove(rec_path)    # tens of MB; the counts above are what the report uses
+    except OSError:
+        pass
+    r.save_round(7, info, rec, rnd)
 
 
+# ----------------------------------------------------------------------------------------------
 def main():
-    global PEERS_SH
-    mode, exp = sys.argv[1], sys.argv[2]
-    PEERS_SH = os.path.join(peers_dir(), "peers.sh")
-    r = Runner(mode, "1" if exp == "1r" else exp)
-    t0 = time.time()
-    log("=== experiment %s (%s) ===" % (exp, mode))
-    dict(zip(["1", "2", "3", "4", "5", "6", "7", "1r"], (exp1, exp2, exp3, exp4, exp5, exp6, exp7, exp1r)))[exp](r)
-    log("=== experiment %s done in %.0f s ===" % (exp, time.time() - t0))
+    args = sys.argv[1:]
+    dry = "--plan" in args
+    args = [a for a in args if a != "--plan"]
+    if not args or args[0] not in MODES:
+        sys.exit("usage: bench.py quick|full [--plan] [EXPERIMENT...]   (--plan: print the plan, run nothing)")
+    mode = args[0]
+    exps = [int(e) for e in args[1:]] or [1, 2, 4, 3, 5, 6, 7]
+    r = Runner(mode, [] if dry else exps)
+    plan = []
+    for e in exps:
+        if e in (2, 3, 4):
+            if not any(x[0] == "throughput" for x in plan):
+                plan += [("throughput", u) for u in throughput_units(r, [x for x in exps if x in (2, 3, 4)])]
+        else:
+            plan += [(e, u) for u in dict([(1, exp1_units), (5, exp5_units), (6, exp6_units),
+                                           (7, exp7_units)])[e](r)]
+    est_total = sum(u[2][1] for _, u in plan)
+    log("plan: %d units (server starts), about %.0f min" % (len(plan), est_total / 60))
+    if dry:
+        for e, (spec, rnd, (fn, est)) in plan:
+            print("  experiment %-4s %-30s round %d  ~%.0f s" % ("2-4" if e == "throughput" else e, spec["id"], rnd, est))
+        return
+    t0, est_done = time.time(), 0.0
+    for i, (e, (spec, rnd, (fn, est))) in enumerate(plan, 1):
+        spent = time.time() - t0
+        # the estimate scaled by how long the units so far really took
+        left = (est_total - est_done) * (spent / est_done if est_done else 1.0)
+        log("[%d/%d] experiment %s, %s, round %d/%d; %.0f min spent, about %.0f min left" % (
+            i, len(plan), "2-4" if e == "throughput" else e, spec["id"], rnd, max(x[1][1] for x in plan if x[0] == e),
+            spent / 60, left / 60))
+        try:
+            fn()
+        except Exception as ex:   # one server failing must not lose the rest of the run
+            log("    FAILED: %s: %s" % (type(ex).__name__, ex))
+        est_done += est
+    log("done in %.0f min" % ((time.time() - t0) / 60))
 
 
 if __name__ == "__main__":

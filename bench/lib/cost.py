@@ -16,7 +16,9 @@ usage: cost.py [--rounds N] [--rate R] [--conns C] [--secs S] [--warm W] [--sett
 Needs taskset, wrk and hey (Debian: util-linux wrk hey) and a JDK 21+ (JAVA, or found under
 /usr/lib/jvm).
 """
-import argparse, glob, json, os, re, socket, statistics, subprocess, sys, time, urllib.request
+import argparse, glob, json, os, socket, statistics, subprocess, sys, time, urllib.request
+
+import measure
 
 
 def java():
@@ -32,42 +34,6 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-# Threads named here are reported apart, in ms of CPU per second of the window: the starter's own
-# (its probe, watchdog and timer) and JFR's, which the virtual-thread diagnostics start.
-GROUPS = {"starter": ("workerclass-",), "jfr": ("JFR ",)}
-
-
-def group_cpu_ns(pid):
-    """CPU time of pid's threads in each of GROUPS, by name."""
-    totals = {name: 0 for name in GROUPS}
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{tid}/comm") as f:
-                comm = f.read()
-            for name, prefixes in GROUPS.items():
-                if comm.startswith(prefixes):
-                    with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
-                        totals[name] += int(f.read().split()[0])
-        except OSError:
-            pass
-    return totals
-
-
-def server_cpu_ns(pid):
-    """CPU time of every thread of pid but the JIT compilers ('C1 CompilerThre', 'C2 CompilerThre')."""
-    total = 0
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{tid}/comm") as f:
-                if "Compiler" in f.read():
-                    continue
-            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
-                total += int(f.read().split()[0])
-        except OSError:
-            pass  # a thread that ended between listing and reading
-    return total
 
 
 def start(args, port, path):
@@ -86,76 +52,35 @@ def start(args, port, path):
     sys.exit("server did not answer within 120 s: " + " ".join(cmd))
 
 
-def compiler_cpu_ns(pid):
-    """CPU time of the JIT compiler threads of pid."""
-    total = 0
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{tid}/comm") as f:
-                if "Compiler" not in f.read():
-                    continue
-            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
-                total += int(f.read().split()[0])
-        except OSError:
-            pass
-    return total
-
-
-def warm(url, pid, secs, conns, settle):
-    """Load with wrk until the JIT compilers have settled, at most secs seconds.
-
-    Settled: over the last 5 s the compiler threads used less than `settle` of one core. A page
-    that goes through many classes (templates, JPA) keeps C2 busy for minutes at saturation, and
-    code still being compiled runs slower, so a fixed warm-up measured a varying mix of both.
-    Returns the seconds spent and the compilers' share of one core in the last 5 s."""
-    load = subprocess.Popen(["taskset", "-c", "1", "wrk", "-t1", f"-c{conns}", f"-d{secs}s", url],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    start = time.time()
-    share = 1.0
-    try:
-        while load.poll() is None:
-            c0, t0 = compiler_cpu_ns(pid), time.time()
-            time.sleep(5)
-            share = (compiler_cpu_ns(pid) - c0) / 1e9 / (time.time() - t0)
-            if time.time() - start >= min(20, secs) and share < settle:
-                break
-    finally:
-        if load.poll() is None:
-            load.terminate()
-        load.wait()
-    return time.time() - start, share
-
-
 def offer(url, secs, conns, rate):
-    """hey at a fixed total rate; returns (answered, not 200)."""
-    out = subprocess.run(["taskset", "-c", "1", "hey", "-z", f"{secs}s", "-c", str(conns),
-                          "-q", str(max(1, rate // conns)), url], capture_output=True, text=True).stdout
-    codes = [(int(c), int(n)) for c, n in re.findall(r"\[(\d+)\]\s+(\d+) responses", out)]
-    answered = sum(n for _, n in codes)
-    errors = sum(n for c, n in codes if c != 200) + (1 if "Error distribution" in out else 0)
-    return answered, errors
+    """hey at a fixed total rate on CPU 1; returns (answered, not 200)."""
+    m = measure.parse_hey(measure.run(measure.hey_cmd(url, conns, secs=secs, rate=rate), secs + 60)[1])
+    return m["ok"], m["errors"]
 
 
-def measure(args, o):
+def measure_side(args, o):
     port = free_port()
     proc = start(args, port, o.path)
-    url = f"http://127.0.0.1:{port}{o.path}"
+    base = f"http://127.0.0.1:{port}"
+
+    def pids():
+        return [proc.pid]
     try:
-        warmed, share = warm(url, proc.pid, o.warm, o.conns, o.settle)
+        warmed = measure.warm(base, pids, o.path, o.conns, o.warm, settle=o.settle, min_s=min(20, o.warm))
         # Before the window opens: the warm-up's tail drains, and what a saturating load set off
         # ends (the virtual-thread diagnostics see saturation as carrier lag and sample native
         # methods for 5 s after the last late probe, plus two JFR flushes to explain it). The
         # window measures the steady state at the offered rate.
         time.sleep(o.pause)
-        cpu0, jit0, g0, t0 = server_cpu_ns(proc.pid), compiler_cpu_ns(proc.pid), group_cpu_ns(proc.pid), time.time()
-        answered, errors = offer(url, o.secs, o.conns, o.rate)
-        t1, cpu1, jit1, g1 = time.time(), server_cpu_ns(proc.pid), compiler_cpu_ns(proc.pid), group_cpu_ns(proc.pid)
+        (cpu0, jit0, g0), t0 = measure.cpu_ns(pids()), time.time()
+        answered, errors = offer(base + o.path, o.secs, o.conns, o.rate)
+        t1, (cpu1, jit1, g1) = time.time(), measure.cpu_ns(pids())
     finally:
         proc.terminate()
         proc.wait(30)
     return {"cpu_us": (cpu1 - cpu0) / 1e3 / max(answered, 1), "rps": answered / (t1 - t0), "errors": errors,
-            "warm_s": round(warmed), "jit_share": round((jit1 - jit0) / 1e9 / (t1 - t0), 3),
-            "groups_ms_per_s": {name: round((g1[name] - g0[name]) / 1e6 / (t1 - t0), 2) for name in GROUPS}}
+            "warm_s": round(warmed["warm_s"]), "jit_share": round((jit1 - jit0) / 1e9 / (t1 - t0), 3),
+            "groups_ms_per_s": {name: round((g1[name] - g0[name]) / 1e6 / (t1 - t0), 2) for name in measure.GROUPS}}
 
 
 def main():
@@ -179,7 +104,7 @@ def main():
     runs = {name: [] for name, _ in sides}
     for _ in range(o.rounds):
         for name, args in sides:
-            runs[name].append(measure(args, o))
+            runs[name].append(measure_side(args, o))
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     report = {"commit": commit or None, "path": o.path, "rate": o.rate, "conns": o.conns, "secs": o.secs, "warm": o.warm, "settle": o.settle, "pause": o.pause,
               "rounds": o.rounds, "date": time.strftime("%Y-%m-%d"), "sides": {}}
@@ -193,7 +118,7 @@ def main():
                  "warm_s": [r["warm_s"] for r in runs[name]],
                  "jit_share": [r["jit_share"] for r in runs[name]],
                  "groups_ms_per_s": {g: round(statistics.median(r["groups_ms_per_s"][g] for r in runs[name]), 2)
-                                     for g in GROUPS}}
+                                     for g in measure.GROUPS}}
         first = first or entry["cpu_us"]
         entry["over_first"] = round(entry["cpu_us"] / first, 3)
         report["sides"][name] = entry
