@@ -8,7 +8,7 @@
 # measurement in rounds (3 in full), the servers alternating, medians with min-max.
 # quick: short windows, 2 rounds, one server per family and experiment (workerclass virtual,
 #        plain Boot on virtual threads, gunicorn gevent): proves every path in under 10 minutes.
-# full:  what docs/benchmarks.md is generated from (about 2 hours on 2 cores).
+# full:  what docs/benchmarks.md is generated from (about 3 hours on 2 cores).
 # Progress: each server start is printed as [n/N] with the time spent and an estimate of the rest.
 #
 # Installs its tools from Debian packages when missing, raises ulimit -n, builds the jars (the

@@ -161,7 +161,7 @@ def hey_cmd(url, conns, secs=None, rate=None, n=None):
 
 
 def parse_hey(text):
-    pct = {int(a): float(b) * 1000 for a, b in re.findall(r"^\s+(\d+)% in ([\d.]+) secs", text, re.M)}
+    pct = {int(a): round(float(b) * 1000, 3) for a, b in re.findall(r"^\s+(\d+)% in ([\d.]+) secs", text, re.M)}
     status = {a: int(b) for a, b in re.findall(r"^\s+\[(\d{3})\]\s+(\d+) responses", text, re.M)}
     err_sec = text.split("Error distribution:")[1] if "Error distribution:" in text else ""
     errs = sum(int(a) for a in re.findall(r"^\s+\[(\d+)\]\s", err_sec, re.M))

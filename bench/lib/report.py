@@ -12,7 +12,6 @@ the measuring machine's paths made relative to the repository, so that neither t
 commands name folders of the machine they ran on.
 """
 import glob
-import gzip
 import json
 import os
 import re
@@ -46,8 +45,8 @@ LEGEND = {
 OWNER_SHORT = {"workerclass (the starter)": "starter", "Micrometer (actuator observation)": "Micrometer",
                "JDK only (no caller above it: thread scheduling, I/O polling)": "JDK only",
                "Reactor / Reactor Netty": "Reactor", "the app's handlers": "app"}
-EXPERIMENTS = {1: "One worker, a 200 ms handler, 20 clients", 2: "`/todos` at 1 and 100 concurrent",
-               3: "`/static` at 100 to 10,000 connections", 4: "`/cpu` at 10 concurrent",
+EXPERIMENTS = {1: "One worker, a 200 ms handler, 20 clients", 2: "`/todos`: cost per request, and saturated at 1 and 100 connections",
+               3: "`/static`: cost per request, and up to 10,000 connections", 4: "`/cpu` at 10 concurrent",
                5: "Resident memory with 10,000 requests in flight", 6: "The starter's own cost per request (JMH)",
                7: "Where the server's time goes (JFR)"}
 
@@ -97,14 +96,6 @@ def sid(s):
     return "`%s`" % s["id"]
 
 
-def live_cell(nmt):
-    live, busy = nmt.get("live_heap_kb"), nmt.get("live_heap_busy")
-    if not live:
-        return "–"
-    per = "; %s" % f(live / busy, 0) if busy else ""
-    return "%s (%s%s)" % (f(live / 1024, 0), f(busy), per)
-
-
 def table(head, rows):
     out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
@@ -117,23 +108,23 @@ TALLY = {"checked": 0, "held": 0}   # the counters read after each load, over th
 def leaks(recs, note=""):
     """The starter's own counters read from /actuator/workers half a second after each load ended:
     with no load left, busy and queued must be 0. Lists every measurement where they were not."""
-    bad = []
+    bad, checked = [], 0
     for r in recs:
-        wa = r.get("workers_after")
-        if not isinstance(wa, dict):
-            continue
-        if "error" in wa:
-            bad.append("- `%s`, %s %s: `/actuator/workers` did not answer after the load (%s)" % (
-                r["server"]["id"], r["tool"], r["tag"], wa["error"]))
-        elif wa.get("busy") or wa.get("queued"):
-            bad.append("- `%s`, %s %s: busy %s of %s, queued %s, completed %s, timed out %s" % (
-                r["server"]["id"], r["tool"], r["tag"], wa.get("busy"), wa.get("capacity"), wa.get("queued"),
-                wa.get("completed"), wa.get("timedOut")))
-    checked = sum(1 for r in recs if isinstance(r.get("workers_after"), dict))
+        for x in r.get("rounds") or [r]:
+            wa = x.get("workers_after")
+            if not isinstance(wa, dict):
+                continue
+            checked += 1
+            where = "- `%s`, %s %s, round %s" % (r["server"]["id"], r["tool"], r["tag"], x.get("round", 1))
+            if "error" in wa:
+                bad.append("%s: `/actuator/workers` did not answer after the load (%s)" % (where, wa["error"]))
+            elif wa.get("busy") or wa.get("queued"):
+                bad.append("%s: busy %s of %s, queued %s, completed %s, timed out %s" % (
+                    where, wa.get("busy"), wa.get("capacity"), wa.get("queued"), wa.get("completed"), wa.get("timedOut")))
     TALLY["checked"] += checked
     TALLY["held"] += len(bad)
-    killed = ["- `%s`, %s %s: still running at its time limit, stopped by bench.py's watchdog after %s s; "
-              "no summary, so its cells are empty" % (r["server"]["id"], r["tool"], r["tag"], r["wall_s"])
+    killed = ["- `%s`, %s %s: a round still running at its time limit, stopped by bench.py's watchdog; "
+              "no summary for that round" % (r["server"]["id"], r["tool"], r["tag"])
               for r in recs if r.get("watchdog_killed")]
     out = ("**Stopped by the watchdog:**\n\n%s\n\n" % "\n".join(killed)) if killed else ""
     if not checked:
@@ -226,7 +217,7 @@ def banner(mode, exp):
     if mode is None:
         return "**Not run**: no results under `bench/results/*/exp%s/`.\n" % exp
     if mode == "quick":
-        return ("**Not run in full mode.** These numbers are from `bench/run.sh quick` (1–6 s, one server per "
+        return ("**Not run in full mode.** These numbers are from `bench/run.sh quick` (short windows, 2 rounds, one server per "
                 "family): they only show that the scripts work and must not be quoted.\n")
     return ""
 
@@ -238,19 +229,6 @@ def gnuplot(script):
     except Exception as e:
         print("report.py: gnuplot failed: %s" % e)
         return False
-
-
-def tool_cpu(r):
-    """CPU seconds (user + sys) of the load tool alone; unknown for peer records written before
-    bench.py took them from peers.sh's own `time` line (the rusage of peers.sh includes gunicorn)."""
-    c = r.get("load_tool_cpu_s")
-    if not c or (r.get("server", {}).get("family") == "gunicorn" and "peers_sh_tree_cpu_s" not in r):
-        return None
-    return round(c["user"] + c["sys"], 2)
-
-
-def pct(a, b):
-    return 100.0 * (a - b) / b if a is not None and b else None
 
 
 COST_TARGETS = {
@@ -347,12 +325,12 @@ def machine_line(machine):
     java = re.sub(r"^openjdk version \"([^\"]+)\".*?Environment ([^ ]+).*", r"\1 (\2)", m.get("java") or "")
     gunicorn = re.sub(r".*version ([\d.]+).*", r"\1", m.get("gunicorn") or "")
     wrk = re.sub(r"^wrk (debian/)?|\s*\[.*", "", m.get("wrk") or "")
-    ab = re.sub(r".*Version ([\d.]+).*", r"\1", m.get("ab") or "")
+    perf = (m.get("perf") or "–").replace("perf version ", "")
     siege = (m.get("siege") or "").replace("SIEGE ", "")
-    return ("**Machine** (`%s` run, %s, commit `%s`): %s × %s, %.1f GiB, %s; JDK %s; wrk %s, ab %s, siege %s, "
+    return ("**Machine** (`%s` run, %s, commit `%s`): %s × %s, %.1f GiB, %s; JDK %s; wrk %s, perf %s, siege %s, "
             "hey %s; gunicorn %s on %s, gevent %s, eventlet %s; `ulimit -n` %s; load average %s at start.\n" % (
                 mode, m.get("date_utc"), m.get("git_commit"), m.get("nproc"), m.get("cpu"),
-                m.get("mem_total_kb", 0) / 1048576, m.get("os"), java, wrk, ab, siege, m.get("hey"),
+                m.get("mem_total_kb", 0) / 1048576, m.get("os"), java, wrk, perf, siege, m.get("hey"),
                 gunicorn, m.get("python"), m.get("gevent"), m.get("eventlet"), m.get("ulimit_n"),
                 ", ".join("%.2f" % x for x in m.get("loadavg", [])[:1])))
 
@@ -361,20 +339,108 @@ def legend(shown):
     extra = ["`%s` is %s" % (i, LEGEND[i]) for i in shown if i in LEGEND]
     return ("**Servers.** `workerclass-CLASS`: the demo jar with `--server.worker-class=CLASS`%s. `plain-*`: "
             "`bench/plain-app`, Spring Boot without the starter, with the demo's routes and actuator, on Tomcat's "
-            "platform or virtual threads or on WebFlux. `gunicorn-K`: `-k K` on `../shared/peers/peer_app.py`. Java "
-            "servers run with `--enable-native-access=ALL-UNNAMED` only, warmed up with wrk first.\n"
+            "platform or virtual threads or on WebFlux. `gunicorn-K`: `-k K` on `../shared/peers/peer_app.py`. Every "
+            "server runs on CPU 0 (gunicorn's master and workers too), every load tool on CPU 1; Java servers with "
+            "`--enable-native-access=ALL-UNNAMED` only, warmed up with wrk until the JIT settles. On one CPU the JVM "
+            "sizes itself as in a one-CPU container: Serial GC, one carrier thread for virtual threads; "
+            "gunicorn's 5 workers share the same core.\n"
             % ("; " + "; ".join(extra) if extra else ""))
 
 
-def metric(recs, server_id, tool, tag=None, key="rps"):
-    return ((by(recs, server_id, tool, tag) or {}).get("metrics") or {}).get(key)
+def cell(rec, key, nd=1, scale=1.0):
+    """'median (min–max)' of a metric over the rounds; a † when its rounds spread over 10%."""
+    if not rec or (rec.get("metrics") or {}).get(key) is None:
+        return "–"
+    m, lo, hi = rec["metrics"][key] * scale, rec["metrics_min"][key] * scale, rec["metrics_max"][key] * scale
+    dagger = "†" if key in (rec.get("flagged") or []) else ""
+    if len(rec.get("rounds", [])) < 2 or lo == hi:
+        return f(m, nd) + dagger
+    return "%s (%s–%s)%s" % (f(m, nd), f(lo, nd), f(hi, nd), dagger)
+
+
+def med(rec, key):
+    return ((rec or {}).get("metrics") or {}).get(key)
+
+
+def overlap(a, b, key):
+    return a["metrics_min"][key] <= b["metrics_max"][key] and b["metrics_min"][key] <= a["metrics_max"][key]
+
+
+def judged(ratio, ok, a, b, key):
+    verdict = "met" if ok else "missed"
+    if a and b and len(a.get("rounds", [])) > 1 and overlap(a, b, key):
+        verdict += " (rounds overlap)"
+    return verdict
+
+
+def rounds_note(recs):
+    n = sorted({len(r.get("rounds", [])) for r in recs if r.get("rounds")})
+    flagged = sum(1 for r in recs if r.get("flagged"))
+    return ("Cells: median of %s rounds (min–max), servers alternating; † marks a cell whose rounds differ by "
+            "more than 10%% of the median (%d of %d measurements here).\n" % ("/".join(map(str, n)) or "?", flagged, len(recs)))
+
+
+def bars_png(name, title, ylabel, pts, ref=None):
+    """A bar per server: the median, the min–max as an error bar. pts: [(label, median, min, max)]."""
+    pts = [p for p in pts if p[1] is not None]
+    if not pts:
+        return None
+    dat = os.path.join(PLOTDATA, name + ".dat")
+    write(dat, "".join('"%s" %s %s %s\n' % (l.replace(" (", "\\n("), m, lo, hi) for l, m, lo, hi in pts))
+    png = name + ".png"
+    extra = ', %s title "%s" lw 2' % ref if ref else ""
+    ok = gnuplot('set terminal pngcairo size 1100,460 font ",9"; set output "%s"; set style fill solid 0.6; '
+                 'set boxwidth 0.7; set ylabel "%s"; set yrange [0:*]; set xtics rotate by -30; set grid ytics; '
+                 'set title "%s"; set key top left; plot "%s" using 0:2:xtic(1) with boxes notitle, '
+                 '"" using 0:2:3:4 with yerrorbars lc rgb "black" pt 0 notitle%s'
+                 % (os.path.join(IMG, png), ylabel, title, dat, extra))
+    return "![%s](img/%s)\n" % (title, png) if ok else None
+
+
+def pts_of(recs, ids, tool, tag, key, scale=1.0):
+    out = []
+    for s in ids:
+        r = by(recs, s["id"], tool, tag)
+        if r and med(r, key) is not None:
+            out.append((s["label"], med(r, key) * scale, r["metrics_min"][key] * scale, r["metrics_max"][key] * scale))
+    return out
+
+
+def cost_and_rate_rows(recs, route_tag, sat_tags):
+    rows = []
+    for s in servers(recs):
+        rate = by(recs, s["id"], "hey", route_tag)
+        kept = "" if not rate or all(x["metrics"].get("kept_up") for x in rate["rounds"]) else " (fell behind)"
+        row = [sid(s), cell(rate, "cpu_us_per_req") + kept, cell(rate, "ctx_per_req", 2)]
+        for t in sat_tags:
+            row.append(cell(by(recs, s["id"], "wrk", t), "rps", 0))
+        sat = by(recs, s["id"], "wrk", sat_tags[-1])
+        row += [f(med(sat, "p99_ms"), 2), f(sum((x["metrics"].get("errors") or 0) for r in recs if r["server"]["id"] == s["id"]
+                                                 for x in r.get("rounds", [])))]
+        rows.append(row)
+    return rows
+
+
+def lead_targets(recs, tag_rate, tag_sat, route, summary, num):
+    """CPU per request ≤ 1.00× and saturated req/s ≥ 1.00× plain Boot with the same model."""
+    for o, p in SAME_MODEL.items():
+        a, b = by(recs, o, "hey", tag_rate), by(recs, p, "hey", tag_rate)
+        if med(a, "cpu_us_per_req") and med(b, "cpu_us_per_req"):
+            ratio = a["metrics"]["cpu_us_per_req"] / b["metrics"]["cpu_us_per_req"]
+            summary.append(("%s: `%s` CPU per request on `%s` ≤ 1.00× `%s`" % (num, o, route, p),
+                            "%.2f× — %s" % (ratio, judged(ratio, ratio <= 1.0, a, b, "cpu_us_per_req"))))
+        if tag_sat:
+            a, b = by(recs, o, "wrk", tag_sat), by(recs, p, "wrk", tag_sat)
+            if med(a, "rps") and med(b, "rps"):
+                ratio = a["metrics"]["rps"] / b["metrics"]["rps"]
+                summary.append(("%s: `%s` saturated req/s on `%s` ≥ 1.00× `%s`" % (num, o, route, p),
+                                "%.2f× — %s" % (ratio, judged(ratio, ratio >= 1.0, a, b, "rps"))))
 
 
 def main():
     os.makedirs(IMG, exist_ok=True)
     os.makedirs(PLOTDATA, exist_ok=True)
     md = []
-
     w = md.append
 
     def w_opt(text):
@@ -391,8 +457,8 @@ def main():
     w("# Benchmarks\n")
     w("Generated by `bench/lib/report.py` from `bench/results/`; do not edit by hand. `bench/cost.sh` measures "
       "the first section, `bench/run.sh full` experiments 1 to 7; each section links its exact commands. "
-      "**Every number comes from 2 cores shared by server, load tool and at times other work** "
-      "(`loadavg_before` in each JSON).\n")
+      "Every number comes from a machine of 2 shared cores: the server runs on one, the load tool on the "
+      "other (`taskset`), each figure is a median of rounds with its spread.\n")
     cost_section(w)
     w("## Suite\n")
     w("@@PREAMBLE@@")
@@ -411,31 +477,21 @@ def main():
     w_opt(banner(mode, 1))
     if recs:
         seen(recs)
+        hey_tag = next((r["tag"] for r in recs if r["tool"] == "hey"), None)
         w("`/test` sleeps 200 ms. Our classes with `--server.workers=1`, plain Boot at its defaults, gunicorn "
-          "`-w 1` (gthread `-t 4`). One request at a time allows 5 req/s, 20 clients 100. hey sends 200 "
-          "requests (the rates), siege 20 (errors count both).\n")
+          "`-w 1` (gthread `-t 4`). One request at a time allows 5 req/s, 20 clients 100. hey sends %s "
+          "requests at 20 clients (the rates), siege 20 clients once. %s" % (hey_tag[1:hey_tag.index("c")] if hey_tag else "?", rounds_note(recs)))
         rows = []
         for s in servers(recs):
-            errs = [x for x in (metric(recs, s["id"], "siege", key="errors"), metric(recs, s["id"], "hey", key="errors"))
-                    if x is not None]
-            rows.append([sid(s), f(metric(recs, s["id"], "hey")), f(metric(recs, s["id"], "hey", key="p99_ms")),
-                         f(sum(errs)) if errs else "–"])
-        w(table(["server", "req/s", "p99 ms", "errors"], rows))
+            h = by(recs, s["id"], "hey", hey_tag)
+            errs = sum((x["metrics"].get("errors") or 0) for r in recs if r["server"]["id"] == s["id"] for x in r["rounds"])
+            rows.append([sid(s), cell(h, "rps"), cell(h, "p99_ms", 0), cell(by(recs, s["id"], "siege"), "rps"), f(errs)])
+        w(table(["server", "req/s (hey)", "p99 ms", "req/s (siege)", "errors, all rounds"], rows))
         w("")
-        pts = [(s["label"], metric(recs, s["id"], "hey")) for s in servers(recs)]
-        pts = [(l, v) for l, v in pts if v is not None]
-        if pts:
-            dat = os.path.join(PLOTDATA, "exp1.dat")
-            write(dat, "".join('"%s" %s\n' % (l.replace(" (", "\\n("), v) for l, v in pts))
-            png = "bench-exp1-%s.png" % mode
-            if gnuplot('set terminal pngcairo size 1000,450 font ",9"; set output "%s"; set style fill solid 0.6; '
-                       'set boxwidth 0.7; set ylabel "req/s (hey)"; set yrange [0:115]; set key top left; set xtics rotate by -30; '
-                       'set grid ytics; set title "/test (200 ms), 1 worker, 20 concurrent clients"; '
-                       'plot "%s" using 0:2:xtic(1) with boxes notitle, 100 title "ceiling 100 req/s" lw 2' %
-                       (os.path.join(IMG, png), dat)):
-                w("![experiment 1](img/%s)\n" % png)
-        sync, virt = metric(recs, "workerclass-sync", "hey"), metric(recs, "workerclass-virtual", "hey")
-        rates = {s["id"]: metric(recs, s["id"], "hey") for s in servers(recs)}
+        w_opt(bars_png("bench-exp1-" + mode, "/test (200 ms), 1 worker, 20 concurrent clients", "req/s (hey)",
+                       pts_of(recs, servers(recs), "hey", hey_tag, "rps"), ref=("100", "ceiling 100 req/s")))
+        sync, virt = by(recs, "workerclass-sync", "hey", hey_tag), by(recs, "workerclass-virtual", "hey", hey_tag)
+        rates = {s["id"]: med(by(recs, s["id"], "hey", hey_tag), "rps") for s in servers(recs)}
         ceiling = ["`%s`" % i for i, v in rates.items() if v is not None and v >= 95]
         serial = ["`%s`" % i for i, v in rates.items() if v is not None and v <= 5.5]
         read = []
@@ -443,23 +499,15 @@ def main():
             read.append("at the ceiling: " + ", ".join(ceiling))
         if serial:
             read.append("one request at a time: " + ", ".join(serial))
-        pwf = metric(recs, "plain-webflux", "hey")
-        if pwf is not None:
-            read.append("plain WebFlux (%s req/s) sleeps on its event loops, as nothing offloads it" % f(pwf))
-        rfr = by(recs, "workerclass-reactive", "hey") or {}
-        if rfr and (rfr.get("watchdog_killed") or (rfr.get("metrics") or {}).get("rps") is None):
-            read.append("`reactive` answered nothing after its warm-up: see the slots still held")
-        nw = metric(recs, "workerclass-reactive-nowarm", "hey")
-        if nw is not None:
-            read.append("`reactive` with no warm-up: %s req/s" % f(nw))
-        read = ["; ".join(read)[:1].upper() + "; ".join(read)[1:]] if read else ["nothing to compare"]
-        w("**Reading.** " + "; ".join(read) + ".\n")
+        read = "; ".join(read) if read else "nothing to compare"
+        w("**Reading.** " + read[:1].upper() + read[1:] + ".\n")
         if mode == "full":
-            if sync is not None:
-                summary.append(("1: `sync` ~5 req/s", "%s — %s" % (f(sync, 2), "met" if 4.5 <= sync <= 5.5 else "off")))
-            if virt is not None:
+            if med(sync, "rps") is not None:
+                summary.append(("1: `sync` ~5 req/s", "%s — %s" % (cell(sync, "rps", 2),
+                                                                  "met" if 4.5 <= med(sync, "rps") <= 5.5 else "off")))
+            if med(virt, "rps") is not None:
                 summary.append(("1: `virtual` ≥ 95 req/s", "%s — %s" % (
-                    f(virt), "met" if virt >= 95 else "missed by %.1f req/s" % (95 - virt))))
+                    cell(virt, "rps"), "met" if virt["metrics_min"]["rps"] >= 95 else "missed")))
         w_opt(leaks(recs))
         w(commands_link(mode, 1, len(recs)))
 
@@ -469,44 +517,29 @@ def main():
     w_opt(banner(mode, 2))
     if recs:
         seen(recs)
-        w("Every server at its defaults (`sync` 5 workers), gunicorn `-w 5` (gthread `-t 4`). wrk keeps "
-          "connections alive, ab opens one per request. Errors: all four runs.\n")
-        rows = []
-        for s in servers(recs):
-            errs = [metric(recs, s["id"], t, g, "errors") for t, g in (("wrk", "c1"), ("wrk", "c100"), ("ab", "c1"), ("ab", "c100"))]
-            errs = [x for x in errs if x is not None]
-            rows.append([sid(s), f(metric(recs, s["id"], "wrk", "c1")), f(metric(recs, s["id"], "wrk", "c100")),
-                         "%s/%s" % (f(metric(recs, s["id"], "wrk", "c100", "p50_ms"), 2),
-                                    f(metric(recs, s["id"], "wrk", "c100", "p99_ms"), 2)),
-                         f(metric(recs, s["id"], "ab", "c1")), f(metric(recs, s["id"], "ab", "c100")),
-                         f(sum(errs)) if errs else "–"])
-        w(table(["server", "wrk c1 req/s", "wrk c100 req/s", "c100 p50/p99 ms", "ab c1 req/s", "ab c100 req/s",
-                 "errors"], rows))
+        rate = next((r for r in recs if r["tag"] == "rate-c100"), None)
+        w("Every server at its defaults (`sync`: 2 × cores + 1 = 3 workers on the one CPU it sees), gunicorn `-w 5` (gthread `-t 4`). **Cost**: server "
+          "CPU µs and context switches per request while `hey` offers %s req/s over 100 connections (JIT "
+          "compilers left out; \"fell behind\": it answered under 95%% of that). **Saturated**: `wrk -t1` with "
+          "1 and 100 connections. %s" % (f(med(rate, "offered_rps"), 0) if rate else "?", rounds_note(recs)))
+        w(table(["server", "CPU µs/request", "context switches/request", "saturated req/s, c1", "saturated req/s, c100",
+                 "c100 p99 ms", "errors, all rounds"], cost_and_rate_rows(recs, "rate-c100", ["c1", "c100"])))
         w("")
-
-        def rps(server_id):
-            return metric(recs, server_id, "wrk", "c100")
-        ours = {s["id"]: rps(s["id"]) for s in servers(recs) if s["family"] == "workerclass" and rps(s["id"])}
-        guns = {s["id"]: rps(s["id"]) for s in servers(recs) if s["family"] == "gunicorn" and rps(s["id"])}
-        if ours and guns and mode == "full":
-            bo, bg = max(ours, key=ours.get), max(guns, key=guns.get)
-            ratio = ours[bo] / guns[bg]
-            summary.append(("2: best class ≥ 6× gunicorn's best", "%.2f× (`%s` vs `%s`) — %s" % (
-                ratio, bo, bg, "met" if ratio >= 6 else "missed")))
-        for o, p in SAME_MODEL.items():
-            a, b = rps(o), rps(p)
-            if a and b and mode == "full":
-                d = pct(a, b)
-                summary.append(("2: `%s` within 3%% of `%s`" % (o, p), "%+.1f%% — %s" % (
-                    d, "met" if d >= -3 else "missed by %.1f points" % (-3 - d))))
-        ru, rn = rps("workerclass-reactive-undertow"), rps("workerclass-reactive")
-        undertow = " Under `reactive`, Undertow is %.0f%% %s Netty." % (
-            abs(pct(ru, rn)), "behind" if ru < rn else "ahead of") if ru and rn else ""
-        w("**Reading.** `thread` and `reactive` trail plain Boot by a hand-off per request, kernel wake-ups rather "
-          "than the starter's Java code (experiment 7). Under `thread` the handler runs on a platform worker while "
-          "the container's virtual thread waits, so waiting holds no platform thread and `server.timeout` answers "
-          "on time; under `reactive` `/todos` returns a plain value and runs on the offload pool, where plain "
-          "WebFlux runs it on the loop (fast here, fatal for a handler that blocks: experiment 1).%s\n" % undertow)
+        w_opt(bars_png("bench-exp2-cost-" + mode, "/todos: server CPU per request at a fixed rate",
+                       "CPU µs per request (median, min-max)", pts_of(recs, servers(recs), "hey", "rate-c100", "cpu_us_per_req")))
+        w_opt(bars_png("bench-exp2-rps-" + mode, "/todos: saturated requests per second, 100 connections",
+                       "req/s (median, min-max)", pts_of(recs, servers(recs), "wrk", "c100", "rps")))
+        if mode == "full":
+            lead_targets(recs, "rate-c100", "c100", "/todos", summary, 2)
+            ours = {s["id"]: med(by(recs, s["id"], "wrk", "c100"), "rps") for s in servers(recs) if s["family"] == "workerclass"}
+            guns = {s["id"]: med(by(recs, s["id"], "wrk", "c100"), "rps") for s in servers(recs) if s["family"] == "gunicorn"}
+            ours = {k: v for k, v in ours.items() if v}
+            guns = {k: v for k, v in guns.items() if v}
+            if ours and guns:
+                bo, bg = max(ours, key=ours.get), max(guns, key=guns.get)
+                ratio = ours[bo] / guns[bg]
+                summary.append(("2: best class ≥ 6× gunicorn's best, saturated `/todos`", "%.2f× (`%s` vs `%s`) — %s" % (
+                    ratio, bo, bg, "met" if ratio >= 6 else "missed")))
         w_opt(leaks(recs))
         w(commands_link(mode, 2, len(recs)))
 
@@ -516,62 +549,46 @@ def main():
     w_opt(banner(mode, 3))
     if recs:
         seen(recs)
-        levels = sorted({int(r["tag"][1:]) for r in recs})
-        w("`wrk -t2 -cN -d10s --timeout 2s` per level. Defaults, but `virtual` and `reactive` with "
-          "`--server.worker-connections=10000` (gevent, eventlet `-c 10000`). Cells: 2xx req/s (p99 ms); the plot "
-          "has every level (%s). Failed: later than 2 s, socket errors, 503s. `drops`: connections dropped from a full accept queue "
-          "(`TcpExtListenOverflows`); the client retries after 1 s, then 3 s.\n" % ", ".join(format(n, ",") for n in levels))
-        shown_levels = sorted({levels[0], levels[-1]})
+        levels = sorted({int(r["tag"][1:]) for r in recs if r["tool"] == "wrk"})
+        rate = next((r for r in recs if r["tag"] == "rate-c100"), None)
+        w("Defaults, but `virtual` and `reactive` with `--server.worker-connections=10000` (gevent, eventlet "
+          "`-c 10000`). Cost as in experiment 2 at %s req/s; then `wrk -t1 -cN --timeout 2s` at %s connections. "
+          "Late: replies after 2 s; socket: connect, read and write errors; drops: connections the kernel "
+          "dropped from a full accept queue (`TcpExtListenOverflows`, over the whole load). %s" % (
+              f(med(rate, "offered_rps"), 0) if rate else "?", ", ".join(format(n, ",") for n in levels), rounds_note(recs)))
+        top = "c%d" % levels[-1] if levels else None
         rows = []
         for s in servers(recs):
-            cells, failed, drops = [], [], []
-            for n in levels:
-                r = by(recs, s["id"], "wrk", "c%d" % n)
-                if not r:
-                    continue
-                m = r["metrics"]
-                failed.append(sum(m.get(k) or 0 for k in ("err_timeout", "err_connect", "err_read", "err_write", "err_status")))
-                if r.get("listen_overflows") is not None:
-                    drops.append(r["listen_overflows"])
-                if n in shown_levels:
-                    ok = (m["requests"] - m["err_status"]) / m["duration_s"] if m.get("duration_s") else None
-                    cells.append("%s (%s)" % (f(ok, 0), f(m.get("p99_ms"), 0)))
-            rows.append([sid(s)] + cells + ["/".join(str(x) for x in failed), f(sum(drops)) if drops else "–"])
-        w(table(["server"] + ["c%d" % n for n in shown_levels] + ["failed per level", "drops"], rows))
+            r = by(recs, s["id"], "hey", "rate-c100")
+            hi = by(recs, s["id"], "wrk", top)
+            sock = [sum(x["metrics"].get(k) or 0 for k in ("err_connect", "err_read", "err_write")) for x in (hi or {}).get("rounds", [])]
+            rows.append([sid(s), cell(r, "cpu_us_per_req"), cell(r, "ctx_per_req", 2),
+                         cell(by(recs, s["id"], "wrk", "c100"), "rps", 0), cell(hi, "rps", 0),
+                         "/".join(str(x["metrics"].get("err_timeout")) for x in (hi or {}).get("rounds", [])) or "–",
+                         "/".join(map(str, sock)) or "–",
+                         "/".join(str(x["metrics"].get("err_status")) for x in (hi or {}).get("rounds", [])) or "–",
+                         "/".join(str(x["metrics"].get("listen_overflows")) for x in (hi or {}).get("rounds", [])) or "–"])
+        w(table(["server", "CPU µs/request", "context switches/request", "saturated req/s, c100",
+                 "req/s, %s" % top, "late, per round", "socket errors, per round", "non-2xx, per round", "drops, per round"], rows))
         w("")
-        dat = os.path.join(PLOTDATA, "exp3.dat")
-        blocks, titles = [], []
-        for s in servers(recs):
-            pts = [(n, by(recs, s["id"], "wrk", "c%d" % n)) for n in levels]
-            pts = [(n, r["metrics"]["rps"]) for n, r in pts if r]
-            if pts:
-                blocks.append("\n".join("%d %s" % p for p in pts))
-                titles.append(s["label"])
-        write(dat, "\n\n\n".join(blocks) + "\n")
-        png = "bench-exp3-%s.png" % mode
-
-        def dt(t):   # workerclass solid, plain Boot dashed, gunicorn dotted
-            return 1 if t.startswith("workerclass") else (2 if t.startswith("plain") else 3)
-        plots = ", ".join('"%s" index %d using 1:2 with linespoints lw 2 dt %d lc %d title "%s"' % (
-            dat, i, dt(t), i + 1, t.replace('"', '')) for i, t in enumerate(titles))
-        if blocks and gnuplot('set terminal pngcairo size 1100,650 font ",9"; set output "%s"; set logscale x; '
-                              'set xlabel "concurrent connections (wrk -cN)"; set ylabel "req/s (all replies, 503 included)"; '
-                              'set yrange [0:*]; set key below maxrows 4; set grid; set title "/static: requests/s against connections"; '
-                              'plot %s' % (os.path.join(IMG, png), plots)):
-            w("![experiment 3](img/%s)\n" % png)
-        for sv in ("workerclass-virtual", "workerclass-reactive"):
-            lo, hi = by(recs, sv, "wrk", "c100"), by(recs, sv, "wrk", "c10000")
-            if lo and hi and mode == "full":
-                m = hi["metrics"]
-                ratio = m["rps"] / lo["metrics"]["rps"] if lo["metrics"]["rps"] else 0
-                summary.append(("3: `%s` at 10,000: no errors, replies < 2 s; ≥ 80%% of its c100 rate" % sv,
-                                "%d errors (%d late), p99 %s ms, %s; %.0f%%, %s" % (
-                                    m["errors"], m["err_timeout"], f(m["p99_ms"], 0), "met" if m["errors"] == 0 else "missed",
-                                    100 * ratio, "met" if ratio >= 0.8 else "missed")))
-        w("**Reading.** The 503s are `sync`'s and `thread`'s full line; the plot counts them. At thousands of "
-          "connections wrk needs much of the 2 cores. Late replies come from CPU and the accept queue: Tomcat's "
-          "own `acceptCount` of 100 overflows when 10,000 connections open at once (an A/B at commit 4963b23: "
-          "29,147 drops, 1,293 with 2048), hence the starter's `server.backlog` default of 2048.\n")
+        w_opt(bars_png("bench-exp3-cost-" + mode, "/static: server CPU per request at a fixed rate",
+                       "CPU µs per request (median, min-max)", pts_of(recs, servers(recs), "hey", "rate-c100", "cpu_us_per_req")))
+        w_opt(bars_png("bench-exp3-c10000-" + mode, "/static at %s connections: replies later than 2 s" % top[1:] if top else "",
+                       "late replies (median, min-max)", pts_of(recs, servers(recs), "wrk", top, "err_timeout")))
+        if mode == "full":
+            lead_targets(recs, "rate-c100", None, "/static", summary, 3)
+            gevent = by(recs, "gunicorn-gevent", "wrk", top)
+            for sv in ("workerclass-virtual", "workerclass-reactive"):
+                hi = by(recs, sv, "wrk", top)
+                if hi:
+                    bad = [(x["metrics"].get("err_connect", 0) + x["metrics"].get("err_read", 0) + x["metrics"].get("err_write", 0),
+                            x["metrics"].get("err_timeout", 0)) for x in hi["rounds"]]
+                    ok = all(a == 0 and b == 0 for a, b in bad)
+                    summary.append(("3: `%s` at 10,000 connections: 0 socket errors, 0 replies over 2 s, every round" % sv,
+                                    "socket/late per round %s — %s" % (", ".join("%d/%d" % x for x in bad), "met" if ok else "missed")))
+            if gevent:
+                summary.append(("3: gunicorn gevent at 10,000 loses replies (same run)", "late per round %s" % "/".join(
+                    str(x["metrics"].get("err_timeout")) for x in gevent["rounds"])))
         w_opt(leaks(recs))
         w(commands_link(mode, 3, len(recs)))
 
@@ -581,16 +598,15 @@ def main():
     w_opt(banner(mode, 4))
     if recs:
         seen(recs)
-        w("SHA-256 chained 20× over 64 KiB per request; `wrk -t2 -c10 -d10s`; sizes as in experiment 2.\n")
-        rows = []
-        for s in servers(recs):
-            r = by(recs, s["id"], "wrk", "c10")
-            if r:
-                m = r["metrics"]
-                rows.append([sid(s), f(m.get("rps")), f(m.get("p99_ms"), 1), f(m.get("errors")), f(r.get("server_cpu_s"))])
-        w(table(["server", "req/s", "p99 ms", "errors", "server CPU s"], rows))
-        w("\n**Reading.** No class computes faster than 2 cores (20 CPU s in 10 s); the rest is the hashing "
-          "(OpenSSL under CPython's `hashlib`, Java's `MessageDigest`) and scheduling.\n")
+        rate = next((r for r in recs if r["tag"] == "rate-c10"), None)
+        w("SHA-256 chained 20× over 64 KiB per request, sizes as in experiment 2. Cost at %s req/s over 10 "
+          "connections, then saturated `wrk -t1 -c10`; the server has one core. %s" % (
+              f(med(rate, "offered_rps"), 0) if rate else "?", rounds_note(recs)))
+        w(table(["server", "CPU µs/request", "context switches/request", "saturated req/s, c10", "c10 p99 ms",
+                 "errors, all rounds"], cost_and_rate_rows(recs, "rate-c10", ["c10"])))
+        w("")
+        w_opt(bars_png("bench-exp4-" + mode, "/cpu: saturated requests per second on one core, 10 connections",
+                       "req/s (median, min-max)", pts_of(recs, servers(recs), "wrk", "c10", "rps")))
         w_opt(leaks(recs))
         w(commands_link(mode, 4, len(recs)))
 
@@ -600,72 +616,33 @@ def main():
     w_opt(banner(mode, 5))
     if recs:
         seen(recs)
-        w("`wrk -t2 -c10000 --timeout 5s` on `/test?ms=1000` (reactive: `/test-async`), sized for 10,000 "
-          "(`--server.worker-connections`, `--server.threads`). VmRSS every 0.5 s; `busy` during the load; "
-          "Native Memory Tracking (committed) at 75% of the run, then the live heap after a full GC.\n")
+        w("`wrk -t1 -c10000 --timeout 5s` on `/test?ms=1000` (reactive: `/test-async`), sized for 10,000 "
+          "(`--server.worker-connections`, `--server.threads`). VmRSS every 0.5 s; Native Memory Tracking at 75%% "
+          "of the load, then the live heap after a full GC (KiB per request: live heap over the requests busy "
+          "then). %s" % rounds_note(recs))
         rows = []
         for s in servers(recs):
             r = by(recs, s["id"], "wrk", "c10000")
             if not r:
                 continue
-            nm = (r.get("nmt") or {}).get("committed_kb", {})
-            m = r["metrics"]
-            rows.append([sid(s), f(r.get("rss_idle_kb", 0) / 1024, 0),
-                         f((r.get("rss_max_kb") or 0) / 1024, 0), f(r.get("busy_max")), f(r.get("threads_max")),
-                         f(nm.get("Java Heap", 0) / 1024, 0) if nm else "–", f(nm.get("Thread", 0) / 1024, 0) if nm else "–",
-                         live_cell(r.get("nmt") or {}), f(m.get("rps")), f(m.get("errors"))])
-        w(table(["server", "RSS idle MiB", "RSS max MiB", "busy max", "threads max", "NMT heap MiB",
-                 "NMT thread MiB", "live heap MiB (busy; KiB each)", "req/s", "errors"], rows))
+            per = [x["metrics"]["live_heap_kb"] / x["metrics"]["live_heap_busy"] for x in r["rounds"]
+                   if x["metrics"].get("live_heap_kb") and x["metrics"].get("live_heap_busy")]
+            rows.append([sid(s), cell(r, "rss_idle_kb", 0, 1 / 1024), cell(r, "rss_max_kb", 0, 1 / 1024),
+                         cell(r, "busy_max", 0), cell(r, "threads_max", 0), cell(r, "live_heap_kb", 0, 1 / 1024),
+                         f(statistics.median(per), 0) if per else "–", cell(r, "rps", 0), cell(r, "errors", 0)])
+        w(table(["server", "RSS idle MiB", "RSS max MiB", "busy max", "threads max", "live heap MiB",
+                 "live heap KiB per request", "req/s", "errors"], rows))
         w("")
-        dat = os.path.join(PLOTDATA, "exp5.dat")
-        blocks, titles = [], []
-        for s in servers(recs):
-            r = by(recs, s["id"], "wrk", "c10000")
-            if r and r.get("rss_samples"):
-                blocks.append("\n".join("%s %s" % (x["t"], x["rss_kb"] / 1024) for x in r["rss_samples"] if x["rss_kb"]))
-                titles.append(s["label"] + (" -Xmx512m" if "xmx" in s["id"] else ""))
-        if blocks:
-            write(dat, "\n\n\n".join(blocks) + "\n")
-            png = "bench-exp5-%s.png" % mode
-            plots = ", ".join('"%s" index %d using 1:2 with lines lw 2 title "%s"' % (dat, i, t) for i, t in enumerate(titles))
-            if gnuplot('set terminal pngcairo size 1000,450 font ",9"; set output "%s"; set xlabel "s since load start"; '
-                       'set ylabel "VmRSS MiB"; set yrange [0:*]; set grid; set key outside right; '
-                       'set title "Resident size with wrk -c10000 on a 1 s sleep"; plot %s' % (os.path.join(IMG, png), plots)):
-                w("![experiment 5](img/%s)\n" % png)
+        w_opt(bars_png("bench-exp5-" + mode, "Resident size, 10,000 requests in flight", "VmRSS max MiB (median, min-max)",
+                       pts_of(recs, servers(recs), "wrk", "c10000", "rss_max_kb", 1 / 1024)))
         v, t = by(recs, "workerclass-virtual", "wrk", "c10000"), by(recs, "workerclass-thread", "wrk", "c10000")
-        read = []
-        if v and t and v.get("rss_max_kb") and t.get("rss_max_kb") and mode == "full":
-            ratio = v["rss_max_kb"] / t["rss_max_kb"]
-            summary.append(("5: `virtual` RSS ≤ ¼ of `thread`'s", "%.2f× — %s" % (
-                ratio, "met" if ratio <= 0.25 else "missed (%.1f× the allowed size)" % (ratio / 0.25))))
-        vx, tx = by(recs, "workerclass-virtual-xmx512m", "wrk", "c10000"), by(recs, "workerclass-thread-xmx512m", "wrk", "c10000")
-        if vx and tx and vx.get("rss_max_kb") and tx.get("rss_max_kb"):
-            read.append("with -Xmx512m for both, %.2f×" % (vx["rss_max_kb"] / tx["rss_max_kb"]))
-        ooms = []
-        for sv in servers(recs):
-            for lp in glob.glob(os.path.join(RES, mode, "logs", sv["id"] + "-[0-9]*.log*")):
-                opener = gzip.open if lp.endswith(".gz") else open
-                if "OutOfMemoryError" in opener(lp, "rt", errors="replace").read():
-                    ooms.append("`%s` (`%s`)" % (sv["id"], os.path.relpath(lp, ROOT)))
-        if ooms:
-            read.append("the log shows `OutOfMemoryError` for " + ", ".join(ooms) + ": failed runs, not footprints")
-        if v and t:
-            vn, tn = v.get("nmt") or {}, t.get("nmt") or {}
-            if vn.get("live_heap_kb") and vn.get("live_heap_busy"):
-                per_req = vn["live_heap_kb"] / vn["live_heap_busy"]
-                stack_kb, threads_then = (tn.get("committed_kb") or {}).get("Thread"), t.get("threads_max")
-                if threads_then and stack_kb:
-                    per_thread = stack_kb / threads_then
-                    read.append("under `virtual` a request in flight holds about %.0f KiB of heap (Tomcat's buffers, "
-                                "the parked thread's stack), a platform thread %.0f KiB of stack more, so `virtual` "
-                                "can at best be %.2f× `thread`" % (per_req, per_thread, per_req / (per_req + per_thread)))
         ra = by(recs, "workerclass-reactive-async", "wrk", "c10000")
-        rn = (ra or {}).get("nmt") or {}
-        if rn.get("live_heap_kb") and rn.get("live_heap_busy"):
-            read.append("on Netty about %.0f KiB" % (
-                rn["live_heap_kb"] / rn["live_heap_busy"]))
-        w("**Reading.** " + ("; ".join(read)[:1].upper() + "; ".join(read)[1:] + ". " if read else "") + "G1 grows the heap with the allocation rate, "
-          "so the heap, not the stacks, decides the resident size.\n")
+        if mode == "full" and med(t, "rss_max_kb"):
+            for o, limit in ((v, 0.5), (ra, 0.1)):
+                if med(o, "rss_max_kb"):
+                    ratio = o["metrics"]["rss_max_kb"] / t["metrics"]["rss_max_kb"]
+                    summary.append(("5: `%s` RSS ≤ %s× `thread`'s" % (o["server"]["id"], limit),
+                                    "%.2f× — %s" % (ratio, judged(ratio, ratio <= limit, None, None, None))))
         w_opt(leaks(recs, note=": the handlers sleep 1 s and wrk stops with requests queued, so this is expected"))
         w(commands_link(mode, 5, len(recs)))
 
@@ -676,9 +653,10 @@ def main():
     if recs:
         j = recs[0]
         x0 = j["results"][0] if j["results"] else {}
-        w("`bench/jmh`, one thread, no HTTP, %s forks × %s iterations. `direct` calls the handler, "
-          "`slotsAcquireRelease` takes and releases a slot, `virtualServe` serves inline, `threadServe` hands off "
-          "to a pool thread and back; `timeout` 30s arms a deadline per request, 0s none; ± is JMH's 99.9%% error.\n" % (x0.get("forks"), x0.get("measurement")))
+        w("`bench/jmh` on CPU 0, one thread, no HTTP, %s forks × %s iterations (the forks are the rounds). "
+          "`direct` calls the handler, `slotsAcquireRelease` takes and releases a slot, `virtualServe` serves "
+          "inline, `threadServe` hands off to a pool thread and back; `timeout` 30s arms a deadline per request, "
+          "0s none; ± is JMH's 99.9%% error.\n" % (x0.get("forks"), x0.get("measurement")))
         res = {(x["benchmark"], x["params"].get("timeout")): x for x in j["results"]}
         timeouts = sorted({t for _, t in res}, key=lambda t: (t == "0s", t))
         rows = []
@@ -698,53 +676,49 @@ def main():
                                                           "met" if over < 1000 else "missed (%.1f×)" % (over / 1000)))
             if cells:
                 summary.append(("6: `%s` adds < 1 µs to `direct`" % b, "; ".join(cells)))
-        w("**Reading.** `threadServe`'s cost is the wake-up of a parked pool thread and back, what `thread` and "
-          "`sync` add to the container's executor.\n")
         w(commands_link(mode, 6, len(recs)))
 
     # ---------------------------------------------------------------- experiment 7
     mode, recs = pick(7)
     w("## 7. %s\n" % EXPERIMENTS[7])
     w_opt(banner(mode, 7))
-    recs = [x for x in recs if x.get("profile")]
+    recs = [x for x in recs if x.get("rounds")]
     if recs:
         seen(recs)
-        w("Experiment 2's Java servers under `wrk -t2 -c100 -d10s /todos`, recorded by JFR (`settings=profile`). "
-          "A sample belongs to its first frame that is not the JDK's; \"JDK only\": none (scheduling, polling); "
-          "Micrometer includes actuator's observation. "
-          "Kernel time is not sampled; req/s includes JFR's overhead.\n")
+        w("Experiment 2's Java servers under saturated `wrk -t1 -c100` on `/todos`, recorded by JFR "
+          "(`settings=profile`). A sample belongs to its first frame that is not the JDK's; \"JDK only\": none "
+          "(scheduling, polling); Micrometer includes actuator's observation. Kernel time is not sampled; req/s "
+          "includes JFR's overhead. Shares: medians over the rounds. %s" % rounds_note(recs))
         owner_names = []
         for x in recs:
-            for o, _ in sorted(x["profile"]["owners"].items(), key=lambda kv: -kv[1]):
-                if o not in owner_names:
-                    owner_names.append(o)
+            for k, _ in sorted(x["metrics"].items(), key=lambda kv: -kv[1]):
+                if k.startswith("share:") and k[6:] not in owner_names:
+                    owner_names.append(k[6:])
         rows = []
         for sv in servers(recs):
             x = by(recs, sv["id"], "wrk", "c100-jfr")
-            pr = x["profile"]
-            n = pr["samples"] or 1
-            rows.append([sid(sv), f(x["metrics"].get("rps"), 0)] +
-                        ["%.1f%%" % (100.0 * pr["owners"].get(o, 0) / n) for o in owner_names])
+            rows.append([sid(sv), cell(x, "rps", 0)] +
+                        ["%.1f%%" % (100.0 * x["metrics"].get("share:" + o, 0)) for o in owner_names])
         w(table(["server", "req/s"] + [OWNER_SHORT.get(o, o) for o in owner_names], rows))
         tops = []
         for sv in servers(recs):
             x = by(recs, sv["id"], "wrk", "c100-jfr")
-            if sv["id"].startswith("workerclass") and x["profile"]["starter_methods"]:
-                k = x["profile"]["starter_methods"][0][0]
+            methods = (x["rounds"][-1].get("profile") or {}).get("starter_methods")
+            if sv["id"].startswith("workerclass") and methods:
+                k = methods[0][0]
                 tops.append("`%s` in `%s`" % (k.rsplit(".", 2)[-2] + "." + k.rsplit(".", 1)[-1], sv["id"]))
-        w("\n**Reading.** Most sampled in the starter: %s. Its larger cost is not Java code: under `thread` and "
-          "`sync` each request goes to a parked platform worker and back, two kernel wake-ups (experiment 6), the "
-          "price of the guarantees described in experiment 2.\n" % (", ".join(tops) or "none"))
+        w("\n**Reading.** Most sampled in the starter (last round): %s.\n" % (", ".join(tops) or "none"))
         w(commands_link(mode, 7, len(recs)))
 
     # ---------------------------------------------------------------- preamble and summary
     pre = [machine_line(machine)] if machine else []
     pre.append(legend(shown))
     if TALLY["checked"]:
-        pre.append("After each load `busy` and `queued` were back to 0 in %d of %d measurements%s.\n" % (TALLY["checked"] - TALLY["held"], TALLY["checked"],
-                                         " (the others are listed)" if TALLY["held"] else ""))
+        pre.append("After each load `busy` and `queued` were back to 0 in %d of %d measurements%s.\n" % (
+            TALLY["checked"] - TALLY["held"], TALLY["checked"], " (the others are listed)" if TALLY["held"] else ""))
     md[md.index("@@PREAMBLE@@")] = "\n".join(pre)
-    sm = ["### Targets\n", "The suite's goals, judged from the full-mode JSON.\n"]
+    sm = ["### Targets\n", "The suite's goals, judged from the full-mode JSON; \"rounds overlap\": the two sides' "
+          "rounds overlap, so the medians' order is not a finding on this machine.\n"]
     sm.append(table(["target", "measured"], summary) if summary else "No full-mode results yet.")
     sm.append("")
     md[md.index("@@SUMMARY@@")] = "\n".join(sm)

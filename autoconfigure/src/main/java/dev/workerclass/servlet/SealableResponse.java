@@ -214,6 +214,26 @@ class SealableResponse extends HttpServletResponseWrapper {
 			this.delegate = delegate;
 		}
 
+		// Strings and single characters pass as they are: Writer's own versions copy each into a
+		// char[] first, and a template engine writes a page as thousands of short strings.
+		@Override
+		public void write(String text, int offset, int length) throws IOException {
+			synchronized (SealableResponse.this.lock) {
+				if (!SealableResponse.this.sealed) {
+					this.delegate.write(text, offset, length);
+				}
+			}
+		}
+
+		@Override
+		public void write(int c) throws IOException {
+			synchronized (SealableResponse.this.lock) {
+				if (!SealableResponse.this.sealed) {
+					this.delegate.write(c);
+				}
+			}
+		}
+
 		@Override
 		public void write(char[] chars, int offset, int length) throws IOException {
 			synchronized (SealableResponse.this.lock) {
