@@ -80,13 +80,6 @@ def log(msg):
     print("[%s] %s" % (datetime.datetime.now(datetime.timezone.utc).strftime("%H:%M:%S"), msg), flush=True)
 
 
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # ----------------------------------------------------------------------------------------------
 # Servers
 # ----------------------------------------------------------------------------------------------
@@ -129,7 +122,7 @@ class JavaServer:
 
     def __init__(self, spec, out, jvm_extra=()):
         self.spec, self.out = spec, out
-        self.port = free_port()
+        self.port = measure.free_port()
         self.base = "http://127.0.0.1:%d" % self.port
         self.cmd = ["taskset", "-c", SERVER_CPU, JAVA] + JVM_FLAGS + list(jvm_extra) + [
             "-jar", spec["jar"], "--server.port=%d" % self.port, "--server.address=127.0.0.1"] + spec["args"]

@@ -16,7 +16,7 @@ usage: cost.py [--rounds N] [--rate R] [--conns C] [--secs S] [--warm W] [--sett
 Needs taskset, wrk and hey (Debian: util-linux wrk hey) and a JDK 21+ (JAVA, or found under
 /usr/lib/jvm).
 """
-import argparse, glob, json, os, socket, statistics, subprocess, sys, time, urllib.request
+import argparse, glob, json, os, statistics, subprocess, sys, time, urllib.request
 
 import measure
 
@@ -28,12 +28,6 @@ def java():
     if not found:
         sys.exit("no JDK 21+ under /usr/lib/jvm: set JAVA=/path/to/bin/java")
     return found[-1]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start(args, port, path):
@@ -59,7 +53,7 @@ def offer(url, secs, conns, rate):
 
 
 def measure_side(args, o):
-    port = free_port()
+    port = measure.free_port()
     proc = start(args, port, o.path)
     base = f"http://127.0.0.1:{port}"
 

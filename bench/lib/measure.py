@@ -15,6 +15,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import time
 
@@ -25,6 +26,12 @@ SERVER_CPU, LOAD_CPU = "0", "1"
 # Threads named here are reported apart, in ms of CPU per second of the window: the starter's own
 # (its probe, watchdog and timer) and JFR's, which the virtual-thread diagnostics start.
 GROUPS = {"starter": ("workerclass-",), "jfr": ("JFR ",)}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def pinned_load(cmd):

@@ -406,6 +406,12 @@ def pts_of(recs, ids, tool, tag, key, scale=1.0):
     return out
 
 
+def errors_all_rounds(recs, server_id):
+    """Errors of every round of every measurement of one server."""
+    return sum((x["metrics"].get("errors") or 0) for r in recs if r["server"]["id"] == server_id
+               for x in r.get("rounds", []))
+
+
 def cost_and_rate_rows(recs, route_tag, sat_tags):
     rows = []
     for s in servers(recs):
@@ -415,8 +421,7 @@ def cost_and_rate_rows(recs, route_tag, sat_tags):
         for t in sat_tags:
             row.append(cell(by(recs, s["id"], "wrk", t), "rps", 0))
         sat = by(recs, s["id"], "wrk", sat_tags[-1])
-        row += [f(med(sat, "p99_ms"), 2), f(sum((x["metrics"].get("errors") or 0) for r in recs if r["server"]["id"] == s["id"]
-                                                 for x in r.get("rounds", [])))]
+        row += [f(med(sat, "p99_ms"), 2), f(errors_all_rounds(recs, s["id"]))]
         rows.append(row)
     return rows
 
@@ -484,7 +489,7 @@ def main():
         rows = []
         for s in servers(recs):
             h = by(recs, s["id"], "hey", hey_tag)
-            errs = sum((x["metrics"].get("errors") or 0) for r in recs if r["server"]["id"] == s["id"] for x in r["rounds"])
+            errs = errors_all_rounds(recs, s["id"])
             rows.append([sid(s), cell(h, "rps"), cell(h, "p99_ms", 0), cell(by(recs, s["id"], "siege"), "rps"), f(errs)])
         w(table(["server", "req/s (hey)", "p99 ms", "req/s (siege)", "errors, all rounds"], rows))
         w("")
