@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedStackTrace;
@@ -47,6 +49,8 @@ import org.jspecify.annotations.Nullable;
  * park) was most of what the diagnostics cost a server with nothing wrong. For the same reason
  * the probing thread looks every probe interval only while carriers are busy or an episode is
  * open, and every {@link #QUIET_INTERVAL} while they are free: each look is a timed wake-up.
+ * A late probe is starvation only if the carriers were stuck: a wait during which a carrier was
+ * seen free, or requests kept finishing, is dropped (see {@link #voidProbe()}).
  * Native-method sampling walks the stack of every thread in native code every
  * {@value #NATIVE_SAMPLE_MILLIS} ms and has the stream parse each sample, a cost per second that a
  * server under steady load paid for nothing; so it is switched on only while a probe is seen
@@ -178,9 +182,24 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 
 	private final List<Episode> settling = new ArrayList<>();
 
-	private final Probe probe = new Probe();
+	/** Makes a probe: a new one replaces a probe left waiting while a carrier was free. */
+	private final Supplier<LagProbe> probeFactory;
 
-	private final CarrierLoad carriers = CarrierLoad.ofScheduler();
+	private volatile LagProbe probe;
+
+	/** Whether a look during the wait of the probe in flight saw a free carrier. */
+	private boolean freeCarrierSeen;
+
+	/** Work finished on virtual threads so far (requests served); {@code null} when not known. */
+	private final @Nullable LongSupplier progress;
+
+	/** {@link #progress} when the probe in flight was woken. */
+	private long progressAtWake;
+
+	/** Probes given up because they waited while a carrier was free (probe thread only, read by tests). */
+	private volatile long voidedProbes;
+
+	private final CarrierLoad carriers;
 
 	// Lifecycle, guarded by this.
 
@@ -198,6 +217,21 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 	}
 
 	public VirtualThreadDiagnostics(Duration lagThreshold, Duration probeInterval, FindingLog log) {
+		this(lagThreshold, probeInterval, log, null);
+	}
+
+	/**
+	 * With a count of work that virtual threads finish (the requests served): a probe that waits
+	 * while that count moves is not waiting for a carrier, since carriers are running that work.
+	 */
+	public VirtualThreadDiagnostics(Duration lagThreshold, Duration probeInterval, FindingLog log,
+			@Nullable LongSupplier progress) {
+		this(lagThreshold, probeInterval, log, progress, CarrierLoad.ofScheduler(), Probe::new);
+	}
+
+	/** With the scheduler's counts and the probe given: tests replace them. */
+	VirtualThreadDiagnostics(Duration lagThreshold, Duration probeInterval, FindingLog log,
+			@Nullable LongSupplier progress, CarrierLoad carriers, Supplier<LagProbe> probes) {
 		if (lagThreshold.isNegative() || lagThreshold.isZero()) {
 			throw new IllegalArgumentException("lagThreshold must be positive, was " + lagThreshold);
 		}
@@ -208,6 +242,10 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 		this.probeIntervalNanos = probeInterval.toNanos();
 		this.quietIntervalNanos = Math.max(this.probeIntervalNanos, QUIET_INTERVAL.toNanos());
 		this.log = Objects.requireNonNull(log, "log");
+		this.progress = progress;
+		this.carriers = Objects.requireNonNull(carriers, "carriers");
+		this.probeFactory = Objects.requireNonNull(probes, "probes");
+		this.probe = probes.get();
 		// As if the last probe were long ago: the first look wakes one.
 		this.outstandingSubmitNanos = System.nanoTime() - PROBE_AT_LEAST.toNanos() - 1;
 	}
@@ -258,6 +296,11 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 				this.log.top(5, KINDS));
 	}
 
+	/** Probes whose wait did not count because a carrier was free meanwhile. */
+	long voidedProbes() {
+		return this.voidedProbes;
+	}
+
 	/** The probe thread's id, to measure its CPU time; -1 when not running. */
 	synchronized long probeThreadId() {
 		return (this.prober != null) ? this.prober.threadId() : -1;
@@ -295,10 +338,26 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 			long submitted = this.outstandingSubmitNanos;
 			if (this.probe.hasRun()) {
 				this.outstanding = false;
-				probeRan(submitted, this.probe.ranNanos - submitted, now);
+				long lag = this.probe.ranNanos() - submitted;
+				if (lag > this.lagThresholdNanos && this.episode == null && (this.freeCarrierSeen || progressed())) {
+					// Late, but carriers were free or running other work meanwhile: not a wait for a carrier.
+					this.voidedProbes++;
+				}
+				else {
+					probeRan(submitted, lag, now);
+				}
 			}
 			else {
-				probeWaiting(submitted, now - submitted, now);
+				long waited = now - submitted;
+				if (!this.freeCarrierSeen && this.carriers.anyFree()) {
+					this.freeCarrierSeen = true;
+				}
+				if (waited > this.lagThresholdNanos && this.episode == null && (this.freeCarrierSeen || progressed())) {
+					voidProbe();
+				}
+				else {
+					probeWaiting(submitted, waited, now);
+				}
 			}
 		}
 		boolean quiet = !this.outstanding;
@@ -308,6 +367,8 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 				// One probe at a time: while carriers are stuck, probes would only pile up behind them.
 				this.outstandingSubmitNanos = System.nanoTime();
 				this.outstanding = true;
+				this.freeCarrierSeen = false;
+				this.progressAtWake = progressNow();
 				this.probe.wake();
 			}
 			quiet = !mayLag;
@@ -318,6 +379,39 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 		}
 		return (quiet && this.episode == null && this.settling.isEmpty()) ? this.quietIntervalNanos
 				: this.probeIntervalNanos;
+	}
+
+	private long progressNow() {
+		LongSupplier work = this.progress;
+		return (work != null) ? work.getAsLong() : 0;
+	}
+
+	/** Whether virtual threads finished work since the probe in flight was woken. */
+	private boolean progressed() {
+		return this.progress != null && progressNow() != this.progressAtWake;
+	}
+
+	/**
+	 * Gives up the probe in flight: it waited past the threshold while a carrier was free or
+	 * carriers kept finishing requests, so its wait was not for a carrier. JDK 25's scheduler was
+	 * seen to leave the probe's task (submitted from this platform thread) queued for seconds while
+	 * its one carrier kept running the engine's tasks from another queue: for 4 s at a steady 2,000
+	 * requests per second that took a quarter of the carrier, and for the whole of a saturating
+	 * load. Counted, those were false starvation WARNs and native-method sampling through the load.
+	 * Carriers that are really starved (CPU-bound virtual threads, a call blocking in C) finish
+	 * nothing and are never free. A new probe (virtual thread) takes the next wake; the old one
+	 * ends whenever it runs.
+	 */
+	private void voidProbe() {
+		this.voidedProbes++;
+		this.outstanding = false;
+		LagProbe stale = this.probe;
+		stale.stop();
+		if (!this.closed) {
+			LagProbe fresh = this.probeFactory.get();
+			fresh.start();
+			this.probe = fresh;
+		}
 	}
 
 	/** A probe starved now: sample native methods from now on, until that has been over a while. */
@@ -567,28 +661,21 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 	}
 
 	/**
-	 * Whether a probe could be late now, from the virtual-thread scheduler's own counts
-	 * ({@code jdk.management.VirtualThreadSchedulerMXBean}, JDK 24 and later): only when every
-	 * carrier is taken or virtual threads wait in its queues. With a free carrier and nothing
-	 * queued a woken probe starts at once. Reading the counts costs well under a microsecond and
-	 * wakes no thread. On a JDK without the bean every look wakes the probe, as before.
+	 * The virtual-thread scheduler's own counts ({@code jdk.management.VirtualThreadSchedulerMXBean},
+	 * JDK 24 and later): whether a probe could be late now, and whether a carrier is free. Reading
+	 * them costs well under a microsecond and wakes no thread. On a JDK without the bean every look
+	 * wakes the probe and no carrier is known to be free, as before the counts were used.
 	 */
-	private static final class CarrierLoad {
+	interface CarrierLoad {
 
-		private static final CarrierLoad UNKNOWN = new CarrierLoad(null, null, null);
+		/** Whether the counts are read from the scheduler. */
+		boolean known();
 
-		private final @Nullable MethodHandle parallelism;
+		/** Whether every carrier is taken or virtual threads wait in the queues (always, when unknown). */
+		boolean mayLag();
 
-		private final @Nullable MethodHandle mounted;
-
-		private final @Nullable MethodHandle queued;
-
-		private CarrierLoad(@Nullable MethodHandle parallelism, @Nullable MethodHandle mounted,
-				@Nullable MethodHandle queued) {
-			this.parallelism = parallelism;
-			this.mounted = mounted;
-			this.queued = queued;
-		}
+		/** Whether a carrier is free now (never, when unknown). */
+		boolean anyFree();
 
 		static CarrierLoad ofScheduler() {
 			try {
@@ -597,26 +684,35 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 				Object bean = ManagementFactory.class.getMethod("getPlatformMXBean", Class.class)
 					.invoke(null, type);
 				if (bean == null) {
-					return UNKNOWN;
+					return SchedulerCounts.UNKNOWN;
 				}
 				MethodHandles.Lookup lookup = MethodHandles.publicLookup();
 				MethodType returnsInt = MethodType.methodType(int.class);
-				return new CarrierLoad(lookup.findVirtual(type, "getParallelism", returnsInt).bindTo(bean),
+				return new SchedulerCounts(lookup.findVirtual(type, "getParallelism", returnsInt).bindTo(bean),
 						lookup.findVirtual(type, "getMountedVirtualThreadCount", returnsInt).bindTo(bean),
 						lookup.findVirtual(type, "getQueuedVirtualThreadCount", MethodType.methodType(long.class))
 							.bindTo(bean));
 			}
 			catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
-				return UNKNOWN;
+				return SchedulerCounts.UNKNOWN;
 			}
 		}
 
-		boolean known() {
+	}
+
+	private record SchedulerCounts(@Nullable MethodHandle parallelism, @Nullable MethodHandle mounted,
+			@Nullable MethodHandle queued) implements CarrierLoad {
+
+		static final SchedulerCounts UNKNOWN = new SchedulerCounts(null, null, null);
+
+		@Override
+		public boolean known() {
 			return this.queued != null;
 		}
 
-		boolean mayLag() {
-			if (this.queued == null) {
+		@Override
+		public boolean mayLag() {
+			if (this.queued == null || this.mounted == null || this.parallelism == null) {
 				return true;
 			}
 			try {
@@ -628,6 +724,40 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 			}
 		}
 
+		@Override
+		public boolean anyFree() {
+			if (this.mounted == null || this.parallelism == null) {
+				return false;
+			}
+			try {
+				return (int) this.mounted.invokeExact() < (int) this.parallelism.invokeExact();
+			}
+			catch (Throwable ex) {
+				return false;
+			}
+		}
+
+	}
+
+	/**
+	 * What the probing thread wakes to measure scheduler lag: {@link #wake()} makes it runnable,
+	 * and once it has run, {@link #ranNanos()} is when it got a carrier.
+	 */
+	interface LagProbe {
+
+		void start();
+
+		void wake();
+
+		/** Whether it ran since the last {@link #wake()}. */
+		boolean hasRun();
+
+		/** When it last ran ({@link System#nanoTime()}); meaningful once {@link #hasRun()}. */
+		long ranNanos();
+
+		/** Lets it end, the next time it runs. */
+		void stop();
+
 	}
 
 	/**
@@ -635,9 +765,9 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 	 * against the waking time is the scheduler lag. Waking a parked virtual thread costs a
 	 * scheduler submit, less than creating, starting and ending a new thread for each probe.
 	 */
-	private static final class Probe implements Runnable {
+	private static final class Probe implements LagProbe {
 
-		private final Thread thread = Thread.ofVirtual().name("workerclass-lag-probe").unstarted(this);
+		private final Thread thread = Thread.ofVirtual().name("workerclass-lag-probe").unstarted(this::run);
 
 		/** Wakes asked for; written by the probing thread only. */
 		private volatile long requested;
@@ -649,28 +779,34 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 
 		private volatile boolean stopped;
 
-		private void start() {
+		@Override
+		public void start() {
 			this.thread.start();
 		}
 
-		/** Makes the probe runnable; it records the time it gets a carrier. */
-		private void wake() {
+		@Override
+		public void wake() {
 			this.requested++;
 			LockSupport.unpark(this.thread);
 		}
 
-		/** Whether the probe ran since the last {@link #wake()}; {@link #ranNanos} is then when. */
-		private boolean hasRun() {
+		@Override
+		public boolean hasRun() {
 			return this.answered == this.requested;
 		}
 
-		private void stop() {
+		@Override
+		public long ranNanos() {
+			return this.ranNanos;
+		}
+
+		@Override
+		public void stop() {
 			this.stopped = true;
 			LockSupport.unpark(this.thread);
 		}
 
-		@Override
-		public void run() {
+		private void run() {
 			while (!this.stopped) {
 				// A wake before this park leaves a permit, so no probe is lost between runs; a
 				// spurious return before a wake is asked for answers nothing new.

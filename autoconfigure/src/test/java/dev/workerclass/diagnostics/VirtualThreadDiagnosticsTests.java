@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
@@ -180,6 +181,70 @@ class VirtualThreadDiagnosticsTests {
 			spinner.join();
 		}
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.diagnostics.snapshot().starvationEvents() > 0);
+	}
+
+	@Test
+	void aProbeLeftWaitingWhileACarrierIsFreeIsNotStarvation() throws Exception {
+		// A probe whose task the scheduler leaves queued (seen under steady load on JDK 25) while
+		// the counts show a free carrier: its wait is not a wait for a carrier.
+		List<StuckProbe> made = Collections.synchronizedList(new ArrayList<>());
+		VirtualThreadDiagnostics stuck = new VirtualThreadDiagnostics(VirtualThreadDiagnostics.DEFAULT_LAG_THRESHOLD,
+				VirtualThreadDiagnostics.DEFAULT_PROBE_INTERVAL, this.log, null, new FixedLoad(true), () -> {
+					StuckProbe probe = new StuckProbe();
+					made.add(probe);
+					return probe;
+				});
+		try {
+			stuck.start();
+			await().atMost(Duration.ofSeconds(5)).until(() -> stuck.voidedProbes() >= 2);
+			VirtualThreadReport report = stuck.snapshot();
+			assertThat(report.starvationEvents()).isZero();
+			assertThat(report.maxLag()).isLessThanOrEqualTo(VirtualThreadDiagnostics.DEFAULT_LAG_THRESHOLD);
+			assertThat(stuck.nativeSampling()).isFalse();
+			assertThat(this.logged).isEmpty();
+			// Each given-up probe is stopped and a new one takes the next wake.
+			assertThat(made).hasSizeGreaterThanOrEqualTo(3);
+			assertThat(made.subList(0, made.size() - 1)).allSatisfy((probe) -> assertThat(probe.stopped).isTrue());
+		}
+		finally {
+			stuck.close();
+		}
+	}
+
+	@Test
+	void aProbeLeftWaitingWhileRequestsKeepFinishingIsNotStarvation() throws Exception {
+		// Every carrier taken, as under a saturating load, but requests keep being served: the
+		// carriers run work, so the probe's wait is the scheduler's order, not starved carriers.
+		AtomicLong served = new AtomicLong();
+		VirtualThreadDiagnostics saturated = new VirtualThreadDiagnostics(
+				VirtualThreadDiagnostics.DEFAULT_LAG_THRESHOLD, VirtualThreadDiagnostics.DEFAULT_PROBE_INTERVAL, this.log,
+				served::incrementAndGet, new FixedLoad(false), StuckProbe::new);
+		try {
+			saturated.start();
+			await().atMost(Duration.ofSeconds(5)).until(() -> saturated.voidedProbes() >= 2);
+			assertThat(saturated.snapshot().starvationEvents()).isZero();
+			assertThat(saturated.nativeSampling()).isFalse();
+		}
+		finally {
+			saturated.close();
+		}
+	}
+
+	@Test
+	void aProbeLeftWaitingWhileEveryCarrierIsTakenIsStarvation() throws Exception {
+		// The same stuck probe with no free carrier in sight: starved, counted at once.
+		VirtualThreadDiagnostics starved = new VirtualThreadDiagnostics(
+				VirtualThreadDiagnostics.DEFAULT_LAG_THRESHOLD, VirtualThreadDiagnostics.DEFAULT_PROBE_INTERVAL, this.log,
+				() -> 0, new FixedLoad(false), StuckProbe::new);
+		try {
+			starved.start();
+			await().atMost(Duration.ofSeconds(5)).until(() -> starved.snapshot().starvationEvents() == 1);
+			assertThat(starved.voidedProbes()).isZero();
+			assertThat(starved.snapshot().lastLag()).isGreaterThan(VirtualThreadDiagnostics.DEFAULT_LAG_THRESHOLD);
+		}
+		finally {
+			starved.close();
+		}
 	}
 
 	@Test
@@ -367,6 +432,57 @@ class VirtualThreadDiagnosticsTests {
 		}
 
 		static void touch() {
+		}
+
+	}
+
+
+	/** Scheduler counts that say every carrier is taken, with or without one free. */
+	private record FixedLoad(boolean free) implements VirtualThreadDiagnostics.CarrierLoad {
+
+		@Override
+		public boolean known() {
+			return true;
+		}
+
+		@Override
+		public boolean mayLag() {
+			return true;
+		}
+
+		@Override
+		public boolean anyFree() {
+			return this.free;
+		}
+
+	}
+
+	/** A probe that is woken and never runs. */
+	private static final class StuckProbe implements VirtualThreadDiagnostics.LagProbe {
+
+		private volatile boolean stopped;
+
+		@Override
+		public void start() {
+		}
+
+		@Override
+		public void wake() {
+		}
+
+		@Override
+		public boolean hasRun() {
+			return false;
+		}
+
+		@Override
+		public long ranNanos() {
+			return 0;
+		}
+
+		@Override
+		public void stop() {
+			this.stopped = true;
 		}
 
 	}

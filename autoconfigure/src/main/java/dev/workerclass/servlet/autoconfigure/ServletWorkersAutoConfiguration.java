@@ -66,15 +66,16 @@ public final class ServletWorkersAutoConfiguration {
 	/** On virtual threads, carriers blocked by native calls or pinning; nothing to watch on platform threads. */
 	@Bean
 	@ConditionalOnMissingBean
-	WorkersDiagnostics workersDiagnostics(WorkerSettings settings, WorkerClassProperties properties) {
+	WorkersDiagnostics workersDiagnostics(WorkerSettings settings, WorkerClassProperties properties, Workers workers) {
 		WorkerClassProperties.Diagnostics diagnostics = properties.getDiagnostics();
 		diagnostics.validate();
 		if (!diagnostics.isEnabled() || settings.workerClass().threadKind() != ThreadKind.VIRTUAL) {
 			return WorkersDiagnostics.none();
 		}
+		// Requests served tell the probe that carriers run work while it waits (see VirtualThreadDiagnostics).
 		return WorkersDiagnostics.virtualThreads(() -> new VirtualThreadDiagnostics(
 				diagnostics.getCarrierLagThreshold(), VirtualThreadDiagnostics.DEFAULT_PROBE_INTERVAL,
-				new FindingLog(WorkersDiagnostics::logNew)));
+				new FindingLog(WorkersDiagnostics::logNew), workers::completed));
 	}
 
 	@Bean
