@@ -25,6 +25,14 @@ import org.jspecify.annotations.Nullable;
  * then takes the loop thread's stack (the thread that ran the last probe) and records a
  * blocked-loop finding, once per episode, raising its duration when the probe finally runs.
  * <p>
+ * A probe can also wait because the loop's thread is not given a CPU: on a server with one core,
+ * the JIT compilers of a warming JVM take it for hundreds of milliseconds. That is no blocked
+ * loop, and a handler is not to blame. Where the kernel says (Linux's per-thread
+ * {@code schedstat}), a loop past the threshold is looked at once more one interval later: if
+ * its thread spent more of that interval waiting for a CPU than running, it was preempted, and
+ * the episode is not recorded (the lag still is). A loop blocked in a call (off the CPU, not
+ * waiting for one) or running one long task (on it) is recorded.
+ * <p>
  * The loops are read from the supplier on every round, so loops may be added or retired while
  * it runs; a loop is known by identity. The supplier should return only loops whose threads
  * run: a probe starts the thread of a lazily started loop.
@@ -54,6 +62,8 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 
 	private final FindingLog log;
 
+	private final CpuWait cpuWait;
+
 	/** Watchdog thread only. */
 	private Map<Executor, Loop> states = new IdentityHashMap<>();
 
@@ -64,6 +74,8 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 	private volatile long maxLagNanos;
 
 	private volatile long blockedEvents;
+
+	private volatile long preemptedEvents;
 
 	private @Nullable Ticker watchdog;
 
@@ -82,6 +94,12 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 	 */
 	public EventLoopDiagnostics(Supplier<List<Executor>> loops, Duration blockedThreshold, Duration probeInterval,
 			FindingLog log) {
+		this(loops, blockedThreshold, probeInterval, log, CpuWait.ofKernel());
+	}
+
+	/** With the source of the loop threads' CPU and run-queue times given: tests replace it. */
+	EventLoopDiagnostics(Supplier<List<Executor>> loops, Duration blockedThreshold, Duration probeInterval,
+			FindingLog log, CpuWait cpuWait) {
 		if (blockedThreshold.isNegative() || blockedThreshold.isZero()) {
 			throw new IllegalArgumentException("blockedThreshold must be positive, was " + blockedThreshold);
 		}
@@ -92,6 +110,7 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 		this.blockedThresholdNanos = blockedThreshold.toNanos();
 		this.probeIntervalNanos = probeInterval.toNanos();
 		this.log = Objects.requireNonNull(log, "log");
+		this.cpuWait = Objects.requireNonNull(cpuWait, "cpuWait");
 	}
 
 	/** Starts the watchdog. */
@@ -114,6 +133,11 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 		List<Duration> lags = this.lastLags;
 		return new EventLoopReport(lags.size(), Duration.ofNanos(this.maxLagNanos), lags, this.blockedEvents,
 				this.log.top(5, KINDS));
+	}
+
+	/** Loops seen past the threshold while their thread waited for a CPU: not recorded as blocked. */
+	long preemptedEvents() {
+		return this.preemptedEvents;
 	}
 
 	/** The watchdog thread's id, to measure its CPU time; -1 when not running. */
@@ -174,6 +198,15 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 		/** The thread that ran the last probe: the loop's thread. */
 		private volatile @Nullable Thread thread;
 
+		/** The kernel's id of that thread, once a probe has told it; 0 while unknown. */
+		private volatile long osThreadId;
+
+		/** The loop thread's times at the last look past the threshold in this wait; null otherwise. */
+		private CpuWait.@Nullable Times pastThreshold;
+
+		/** Whether this wait has been counted as preempted. */
+		private boolean preemptedCounted;
+
 		private @Nullable Probe outstanding;
 
 		private long lastLagNanos;
@@ -191,6 +224,8 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 				long ran = probe.ranNanos;
 				if (ran != 0) {
 					this.outstanding = null;
+					this.pastThreshold = null;
+					this.preemptedCounted = false;
 					lag(ran - probe.submitNanos);
 					if (this.blocked != null) {
 						this.blocked.ended(ran - probe.submitNanos);
@@ -202,7 +237,7 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 					raiseMax(waited);
 					if (waited > EventLoopDiagnostics.this.blockedThresholdNanos) {
 						this.lastLagNanos = waited;
-						if (this.blocked == null) {
+						if (this.blocked == null && !preempted()) {
 							this.blocked = blocked(index, waited);
 						}
 					}
@@ -218,6 +253,35 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 					// The loop is shutting down: nothing to probe.
 				}
 			}
+		}
+
+		/**
+		 * Whether the loop, past the threshold, is waiting for a CPU rather than blocked: decided
+		 * one look after it was first seen past it, from the kernel's count of the time its thread
+		 * ran and waited to run in between. {@code true} also while that look is still to come.
+		 * Where the kernel does not say, never.
+		 */
+		private boolean preempted() {
+			long tid = this.osThreadId;
+			CpuWait.Times now = (tid != 0) ? EventLoopDiagnostics.this.cpuWait.times(tid) : null;
+			if (now == null) {
+				return false;
+			}
+			CpuWait.Times first = this.pastThreshold;
+			this.pastThreshold = now;
+			if (first == null) {
+				return true;
+			}
+			long ran = now.runNanos() - first.runNanos();
+			long waitedForCpu = now.waitNanos() - first.waitNanos();
+			if (waitedForCpu > ran) {
+				if (!this.preemptedCounted) {
+					this.preemptedCounted = true;
+					EventLoopDiagnostics.this.preemptedEvents++;
+				}
+				return true;
+			}
+			return false;
 		}
 
 		/** The probe has waited past the threshold: take the loop thread's stack now, while it is blocked. */
@@ -294,7 +358,11 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 
 		@Override
 		public void run() {
-			this.loop.thread = Thread.currentThread();
+			Thread current = Thread.currentThread();
+			if (this.loop.thread != current) {
+				this.loop.thread = current;
+				this.loop.osThreadId = CpuWait.currentOsThreadId();
+			}
 			this.ranNanos = System.nanoTime();
 		}
 

@@ -9,6 +9,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Tests for {@link EventLoopDiagnostics}, with single-thread executors as the loops.
@@ -87,6 +89,54 @@ class EventLoopDiagnosticsTests {
 	}
 
 	@Test
+	void aLoopWhoseThreadWaitsForACpuIsNotReportedAsBlocked() throws Exception {
+		assumeTrue(CpuWait.currentOsThreadId() != 0, "the kernel's per-thread times are read on Linux");
+		// A kernel that says the loop's thread spends most of its time ready but waiting for a CPU,
+		// as on one core while the JIT compilers of a warming JVM run: the probe's lag is real,
+		// but no handler blocked the loop.
+		AtomicLong reads = new AtomicLong();
+		CpuWait preempted = (tid) -> {
+			long n = reads.incrementAndGet();
+			return new CpuWait.Times(n * 10_000_000, n * 90_000_000);
+		};
+		EventLoopDiagnostics starved = new EventLoopDiagnostics(this.loops::get, THRESHOLD,
+				EventLoopDiagnostics.DEFAULT_PROBE_INTERVAL, this.log, preempted);
+		try {
+			this.loops.set(List.of(newLoop("loop-a")));
+			starved.start();
+			await().atMost(Duration.ofSeconds(5)).until(() -> starved.snapshot().loops() == 1
+					&& starved.snapshot().lastLagPerLoop().get(0).compareTo(Duration.ofMillis(100)) < 0);
+			CountDownLatch done = new CountDownLatch(1);
+			this.loops.get().get(0).execute(() -> {
+				blockTheLoop(Duration.ofMillis(1200));
+				done.countDown();
+			});
+			assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+			await().atMost(Duration.ofSeconds(5)).until(() -> starved.preemptedEvents() == 1);
+			assertThat(starved.snapshot().maxLag()).isGreaterThan(THRESHOLD);
+			assertThat(starved.snapshot().blockedEvents()).isZero();
+			assertThat(this.logged).isEmpty();
+		}
+		finally {
+			starved.close();
+		}
+	}
+
+	@Test
+	void aLoopRunningOneLongTaskIsReportedAsBlocked() throws Exception {
+		// The kernel's own times: a task that keeps the loop's thread on the CPU blocks the loop.
+		this.loops.set(List.of(newLoop("loop-a")));
+		this.diagnostics.start();
+		awaitSmallLags(1);
+		this.loops.get().get(0).execute(() -> spinTheLoop(Duration.ofMillis(1200)));
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.diagnostics.snapshot().blockedEvents()).isEqualTo(1));
+		assertThat(this.logged).singleElement().satisfies((finding) -> assertThat(finding.stack())
+			.anySatisfy((frame) -> assertThat(frame).contains(EventLoopDiagnosticsTests.class.getName() + ".spinTheLoop(")));
+		assertThat(this.diagnostics.preemptedEvents()).isZero();
+	}
+
+	@Test
 	void followsTheLoopsWhenTheyAreResized() throws Exception {
 		this.loops.set(List.of(newLoop("loop-a")));
 		this.diagnostics.start();
@@ -140,6 +190,13 @@ class EventLoopDiagnosticsTests {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static void spinTheLoop(Duration duration) {
+		long end = System.nanoTime() + duration.toNanos();
+		while (System.nanoTime() < end) {
+			Thread.onSpinWait();
 		}
 	}
 

@@ -1,0 +1,54 @@
+package dev.workerclass.diagnostics;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How long a thread has run on a CPU and waited for one, as the kernel counts it: Linux's
+ * {@code /proc/self/task/<tid>/schedstat} (nanoseconds run, nanoseconds waited on a run queue,
+ * time slices). It tells a thread that is blocked, or busy, from one that is ready but preempted.
+ * Elsewhere nothing is known and every answer is {@code null} or 0.
+ */
+@FunctionalInterface
+interface CpuWait {
+
+	/** The times of the thread with this kernel id, or {@code null} if unknown. */
+	@Nullable Times times(long osThreadId);
+
+	/** Times read from the kernel, for threads of this process. */
+	static CpuWait ofKernel() {
+		return CpuWait::readSchedstat;
+	}
+
+	/**
+	 * The kernel's id of the calling thread ({@code /proc/thread-self} links to
+	 * {@code <pid>/task/<tid>}), or 0 where there is no such link.
+	 */
+	static long currentOsThreadId() {
+		try {
+			Path link = Files.readSymbolicLink(Path.of("/proc/thread-self"));
+			return Long.parseLong(link.getFileName().toString());
+		}
+		catch (IOException | RuntimeException ex) {
+			return 0;
+		}
+	}
+
+	private static @Nullable Times readSchedstat(long osThreadId) {
+		try {
+			String[] fields = Files.readString(Path.of("/proc/self/task/" + osThreadId + "/schedstat")).trim().split(" ");
+			return new Times(Long.parseLong(fields[0]), Long.parseLong(fields[1]));
+		}
+		catch (IOException | RuntimeException ex) {
+			return null;
+		}
+	}
+
+	/** Nanoseconds a thread has run on a CPU and waited on a run queue for one, since it started. */
+	record Times(long runNanos, long waitNanos) {
+	}
+
+}
