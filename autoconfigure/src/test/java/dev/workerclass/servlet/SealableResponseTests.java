@@ -1,6 +1,12 @@
 package dev.workerclass.servlet;
 
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.servlet.http.HttpServletResponseWrapper;
 
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +52,51 @@ class SealableResponseTests {
 		response.getOutputStream().write('y');
 		response.getOutputStream().flush();
 		assertThat(container.getContentAsString()).isEqualTo("abc");
+	}
+
+	@Test
+	void sealWaitsForAWriteInProgressAndDropsTheNext() throws Exception {
+		// The container's writer blocks inside a write (a slow client, say) until released.
+		CountDownLatch inWrite = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		StringWriter received = new StringWriter();
+		PrintWriter slow = new PrintWriter(received) {
+			@Override
+			public void write(String text, int offset, int length) {
+				inWrite.countDown();
+				awaitQuietly(release);
+				super.write(text, offset, length);
+			}
+		};
+		SealableResponse response = new SealableResponse(new HttpServletResponseWrapper(new MockHttpServletResponse()) {
+			@Override
+			public PrintWriter getWriter() {
+				return slow;
+			}
+		});
+		PrintWriter writer = response.getWriter();
+		Thread handler = Thread.ofVirtual().start(() -> writer.write("in progress"));
+		assertThat(inWrite.await(5, TimeUnit.SECONDS)).isTrue();
+		Thread sealer = Thread.ofVirtual().start(response::seal);
+		// The seal cannot complete while the write is in the container's writer.
+		sealer.join(Duration.ofMillis(300));
+		assertThat(sealer.isAlive()).isTrue();
+		release.countDown();
+		sealer.join(Duration.ofSeconds(5));
+		assertThat(sealer.isAlive()).isFalse();
+		handler.join(Duration.ofSeconds(5));
+		writer.write("after the seal");
+		writer.println();
+		assertThat(received.toString()).isEqualTo("in progress");
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Test
