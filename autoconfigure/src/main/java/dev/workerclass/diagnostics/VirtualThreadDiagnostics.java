@@ -193,8 +193,10 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 	/** Work finished on virtual threads so far (requests served); {@code null} when not known. */
 	private final @Nullable LongSupplier progress;
 
-	/** {@link #progress} when the probe in flight was woken. */
+	/** {@link #progress} when the probe in flight was woken, and at the last look since. */
 	private long progressAtWake;
+
+	private long progressAtLook;
 
 	/** Probes given up because they waited while a carrier was free (probe thread only, read by tests). */
 	private volatile long voidedProbes;
@@ -349,10 +351,23 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 			}
 			else {
 				long waited = now - submitted;
-				if (!this.freeCarrierSeen && this.carriers.anyFree()) {
-					this.freeCarrierSeen = true;
+				long work = progressNow();
+				boolean movedSinceLastLook = this.progress != null && work != this.progressAtLook;
+				this.progressAtLook = work;
+				boolean free = this.carriers.anyFree();
+				if (this.episode == null) {
+					this.freeCarrierSeen |= free;
+					if (waited > this.lagThresholdNanos && (this.freeCarrierSeen || work != this.progressAtWake)) {
+						voidProbe();
+					}
+					else {
+						probeWaiting(submitted, waited, now);
+					}
 				}
-				if (waited > this.lagThresholdNanos && this.episode == null && (this.freeCarrierSeen || progressed())) {
+				else if (free || movedSinceLastLook) {
+					// Starved until now, and the carriers run again while the probe is still queued
+					// behind other work: the episode ends here, not when the probe gets its turn.
+					probeRan(submitted, waited, now);
 					voidProbe();
 				}
 				else {
@@ -369,6 +384,7 @@ public final class VirtualThreadDiagnostics implements AutoCloseable {
 				this.outstanding = true;
 				this.freeCarrierSeen = false;
 				this.progressAtWake = progressNow();
+				this.progressAtLook = this.progressAtWake;
 				this.probe.wake();
 			}
 			quiet = !mayLag;

@@ -48,6 +48,9 @@ public class WorkersServletFilter extends GenericFilterBean {
 
 	private final BlockingHandlers blockingHandlers;
 
+	private static final Runnable NO_ACTION = () -> {
+	};
+
 	public WorkersServletFilter(Workers workers, OffloadWorkers offload, ControlPlane controlPlane,
 			Supplier<@Nullable RequestMappingHandlerMapping> handlerMapping) {
 		this.workers = workers;
@@ -75,12 +78,36 @@ public class WorkersServletFilter extends GenericFilterBean {
 			return;
 		}
 		RequestPool target = this.blockingHandlers.isBlocking(request) ? this.offload : this.workers;
+		if (!target.keepsDeadlines()) {
+			// Nothing to seal: the handler writes to the container's response itself, with no wrapper
+			// to pass every write through. The outcome is SERVED, or REJECTED with the line full.
+			if (serve(target, () -> chain.doFilter(request, response), NO_ACTION) == Workers.Outcome.REJECTED) {
+				refuse(response, lineFull(target));
+			}
+			return;
+		}
 		SealableResponse guarded = new SealableResponse(response);
-		Workers.Outcome outcome;
+		// At the deadline the response is sealed first: nothing the handler writes after it, while
+		// it still runs or once interrupted, reaches the client or the connection.
+		switch (serve(target, () -> chain.doFilter(request, guarded), guarded::seal)) {
+			case REJECTED -> refuse(response, lineFull(target));
+			case TIMED_OUT -> {
+				guarded.seal();
+				if (!response.isCommitted()) {
+					response.reset();
+					refuse(response, new Unserved.TimedOut(target.settings().timeout()));
+				}
+			}
+			case SERVED -> {
+			}
+		}
+	}
+
+	/** {@link RequestPool#serve}, with what it throws as a filter may throw it. */
+	private static Workers.Outcome serve(RequestPool target, Workers.Handler handler, Runnable atDeadline)
+			throws ServletException, IOException {
 		try {
-			// At the deadline the response is sealed first: nothing the handler writes after it, while
-			// it still runs or once interrupted, reaches the client or the connection.
-			outcome = target.serve(() -> chain.doFilter(request, guarded), guarded::seal);
+			return target.serve(handler, atDeadline);
 		}
 		catch (IOException | ServletException | RuntimeException ex) {
 			throw ex;
@@ -92,19 +119,11 @@ public class WorkersServletFilter extends GenericFilterBean {
 		catch (Exception ex) {
 			throw new ServletException(ex);
 		}
-		switch (outcome) {
-			case REJECTED -> refuse(response, Unserved.LineFull
-				.of((target == this.offload) ? Unserved.Pool.OFFLOAD : Unserved.Pool.WORKERS, target.snapshot()));
-			case TIMED_OUT -> {
-				guarded.seal();
-				if (!response.isCommitted()) {
-					response.reset();
-					refuse(response, new Unserved.TimedOut(target.settings().timeout()));
-				}
-			}
-			case SERVED -> {
-			}
-		}
+	}
+
+	private Unserved lineFull(RequestPool target) {
+		return Unserved.LineFull.of((target == this.offload) ? Unserved.Pool.OFFLOAD : Unserved.Pool.WORKERS,
+				target.snapshot());
 	}
 
 	private static void refuse(HttpServletResponse response, Unserved unserved) throws IOException {

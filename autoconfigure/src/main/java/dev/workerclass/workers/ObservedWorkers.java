@@ -46,6 +46,17 @@ public final class ObservedWorkers extends Workers {
 		return Outcome.SERVED;
 	}
 
+	/** These workers keep no deadline, whatever {@code server.timeout} says: the engine's own threads serve as in plain Boot. */
+	@Override
+	public boolean keepsDeadlines() {
+		return false;
+	}
+
+	@Override
+	public long completed() {
+		return this.completed.sum();
+	}
+
 	/**
 	 * Counts a request that the engine runs on its own, asynchronously (an event loop): call the
 	 * returned action once when it ends, however it ends.

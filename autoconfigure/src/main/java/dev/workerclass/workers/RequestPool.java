@@ -20,4 +20,12 @@ public interface RequestPool {
 	/** The settings the pool runs with now: its sizes and the per-request deadline. */
 	WorkerSettings settings();
 
+	/**
+	 * Whether a request served now may be given up at a deadline, so that its response must be
+	 * sealable; {@code false} lets a filter hand the handler the container's response as it is.
+	 */
+	default boolean keepsDeadlines() {
+		return settings().hasTimeout();
+	}
+
 }

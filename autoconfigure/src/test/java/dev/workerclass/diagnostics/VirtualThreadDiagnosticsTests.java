@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
@@ -227,6 +228,31 @@ class VirtualThreadDiagnosticsTests {
 		}
 		finally {
 			saturated.close();
+		}
+	}
+
+	@Test
+	void aStarvationEpisodeEndsWhenRequestsFinishAgainThoughTheProbeIsStillQueued() throws Exception {
+		// Carriers stuck (nothing finishes) for a while, then serving again, while the scheduler
+		// still leaves the probe queued: the episode is as long as the stall, not as the probe's wait.
+		AtomicLong served = new AtomicLong();
+		AtomicReference<Boolean> stalled = new AtomicReference<>(true);
+		VirtualThreadDiagnostics stuck = new VirtualThreadDiagnostics(VirtualThreadDiagnostics.DEFAULT_LAG_THRESHOLD,
+				VirtualThreadDiagnostics.DEFAULT_PROBE_INTERVAL, this.log,
+				() -> stalled.get() ? served.get() : served.incrementAndGet(), new FixedLoad(false), StuckProbe::new);
+		try {
+			stuck.start();
+			await().atMost(Duration.ofSeconds(5)).until(() -> stuck.snapshot().starvationEvents() == 1);
+			Thread.sleep(600);
+			stalled.set(false);
+			await().atMost(Duration.ofSeconds(5)).until(() -> stuck.voidedProbes() >= 1);
+			Thread.sleep(1500);
+			VirtualThreadReport report = stuck.snapshot();
+			assertThat(report.starvationEvents()).isEqualTo(1);
+			assertThat(report.lastLag()).isGreaterThan(Duration.ofMillis(500)).isLessThan(Duration.ofMillis(1500));
+		}
+		finally {
+			stuck.close();
 		}
 	}
 
