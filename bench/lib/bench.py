@@ -460,7 +460,8 @@ def exp6_units(r):
     def run():
         d = r.dir(6)
         out = os.path.join(d, "jmh-raw.json")
-        cmd = ["taskset", "-c", SERVER_CPU, JAVA, "-cp", JMH_CP, "org.openjdk.jmh.Main", "PerRequestCost"] + \
+        cmd = ["taskset", "-c", SERVER_CPU, JAVA, "-cp", JMH_CP, "org.openjdk.jmh.Main", "PerRequestCost",
+               "ResponseWriteCost"] + \
               r.p["jmh"] + ["-rf", "json", "-rff", out]
         la = os.getloadavg()
         t0 = time.time()
@@ -470,7 +471,8 @@ def exp6_units(r):
         for b in json.load(open(out)) if os.path.exists(out) else []:
             pm = b["primaryMetric"]
             err = pm["scoreError"]
-            res.append(dict(benchmark=b["benchmark"].rsplit(".", 1)[1], params=b.get("params", {}),
+            res.append(dict(suite=b["benchmark"].rsplit(".", 2)[1], benchmark=b["benchmark"].rsplit(".", 1)[1],
+                            params=b.get("params", {}),
                             score_ns=round(pm["score"], 2),
                             error_ns=round(err, 2) if isinstance(err, (int, float)) and err == err else None,
                             unit=pm["scoreUnit"], forks=b["forks"], threads=b["threads"],

@@ -303,6 +303,11 @@ def cost_section(w):
     if verdicts:
         w("")
         w(table(["target", "at most", "measured (medians)", "verdict"], verdicts))
+    notes = os.path.join(RES, "cost", "notes.md")
+    if os.path.exists(notes):
+        # Dated findings written by hand beside the JSON: attributions and A/Bs the table cannot show.
+        w("")
+        w(open(notes).read().strip() + "\n")
     dat = os.path.join(PLOTDATA, "cost.dat")
     write(dat, "".join('"%s" %s %s %s\n' % p for p in plot))
     png = os.path.join(IMG, "bench-cost.png")
@@ -526,7 +531,7 @@ def main():
         w("Every server at its defaults (`sync`: 2 × cores + 1 = 3 workers on the one CPU it sees), gunicorn `-w 5` (gthread `-t 4`). **Cost**: server "
           "CPU µs and context switches per request while `hey` offers %s req/s over 100 connections (JIT "
           "compilers left out; \"fell behind\": it answered under 95%% of that). **Saturated**: `wrk -t1` with "
-          "1 and 100 connections. %s" % (f(med(rate, "offered_rps"), 0) if rate else "?", rounds_note(recs)))
+          "1 and 100 connections, kept alive. The seeds' `ab` run, which opened a connection per request, is not repeated. %s" % (f(med(rate, "offered_rps"), 0) if rate else "?", rounds_note(recs)))
         w(table(["server", "CPU µs/request", "context switches/request", "saturated req/s, c1", "saturated req/s, c100",
                  "c100 p99 ms", "errors, all rounds"], cost_and_rate_rows(recs, "rate-c100", ["c1", "c100"])))
         w("")
@@ -662,7 +667,8 @@ def main():
           "`direct` calls the handler, `slotsAcquireRelease` takes and releases a slot, `virtualServe` serves "
           "inline, `threadServe` hands off to a pool thread and back; `timeout` 30s arms a deadline per request, "
           "0s none; ± is JMH's 99.9%% error.\n" % (x0.get("forks"), x0.get("measurement")))
-        res = {(x["benchmark"], x["params"].get("timeout")): x for x in j["results"]}
+        writes = [x for x in j["results"] if x.get("suite") == "ResponseWriteCost"]
+        res = {(x["benchmark"], x["params"].get("timeout")): x for x in j["results"] if x not in writes}
         timeouts = sorted({t for _, t in res}, key=lambda t: (t == "0s", t))
         rows = []
         for b in sorted({b for b, _ in res}, key=lambda b: (b != "direct", b)):
@@ -681,6 +687,14 @@ def main():
                                                           "met" if over < 1000 else "missed (%.1f×)" % (over / 1000)))
             if cells:
                 summary.append(("6: `%s` adds < 1 µs to `direct`" % b, "; ".join(cells)))
+        if writes:
+            w("`ResponseWriteCost`: a page written as 1,000 short strings (4–40 characters, as a template engine "
+              "writes), to a lock-free container writer directly (`container`) and through the response the "
+              "starter hands a servlet handler so that it can seal it at the deadline (`sealable`, making it "
+              "included).\n")
+            w(table(["benchmark", "µs per page"], [[x["benchmark"], "%s ± %s" % (f(x["score_ns"], 1), f(x["error_ns"], 1))]
+                                                    for x in sorted(writes, key=lambda x: x["benchmark"])]))
+            w("")
         w(commands_link(mode, 6, len(recs)))
 
     # ---------------------------------------------------------------- experiment 7
