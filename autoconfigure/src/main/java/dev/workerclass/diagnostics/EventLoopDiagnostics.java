@@ -292,10 +292,11 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 			String prefix = "event loop " + index + ((loopThread != null) ? " (" + loopThread.getName() + ")" : "")
 					+ " blocked ";
 			String suffix = (site != null) ? ", at " + site : " (its thread is unknown: it has not run a probe yet)";
-			EventLoopDiagnostics.this.blockedEvents++;
 			Blocked episode = new Blocked(stack, prefix, suffix);
 			EventLoopDiagnostics.this.log.record(Finding.Kind.BLOCKED_LOOP, prefix + "over "
 					+ Frames.duration(Duration.ofNanos(waited)) + suffix, stack, Duration.ofNanos(waited));
+			// Counted after it is recorded (and announced): whoever reads the count sees the finding.
+			EventLoopDiagnostics.this.blockedEvents++;
 			return episode;
 		}
 
