@@ -61,11 +61,11 @@ public class WorkersWebFilter implements WebFilter, Ordered {
 				// A full offload line refuses the handler's task: the same honest 503, not WebFlux's 500.
 				.onErrorResume(RejectedExecutionException.class, (ex) -> exchange.getResponse().isCommitted()
 						? Mono.error(ex) : refuse(exchange.getResponse(), new Unserved.OffloadRefused()));
-			return withDeadline(served, exchange).doFinally((signal) -> ticket.release());
+			return withDeadline(served, exchange, ticket).doFinally((signal) -> ticket.release());
 		});
 	}
 
-	private Mono<Void> withDeadline(Mono<Void> served, ServerWebExchange exchange) {
+	private Mono<Void> withDeadline(Mono<Void> served, ServerWebExchange exchange, WorkerSlots.Ticket ticket) {
 		WorkerSettings settings = this.workers.settings();
 		if (!settings.hasTimeout()) {
 			return served;
@@ -88,6 +88,8 @@ public class WorkersWebFilter implements WebFilter, Ordered {
 				return Mono.empty();
 			}
 			this.workers.countTimeout();
+			// Before doFinally releases it: an adaptive limit backs off on a request given up.
+			ticket.drop();
 			ServerHttpResponse response = exchange.getResponse();
 			return response.isCommitted() ? Mono.empty() : refuse(response, new Unserved.TimedOut(settings.timeout()));
 		}));

@@ -73,8 +73,13 @@ public abstract class PlatformThreadWorkers extends Workers {
 			task.get();
 		}
 		catch (InterruptedException ex) {
+			boolean deadlinePassed = !alarm.disarm();
+			if (deadlinePassed) {
+				// Marked before the slot can be released: an adaptive limit backs off on it.
+				ticket.drop();
+			}
 			giveUp(task, claimed, ticket);
-			if (alarm.disarm()) {
+			if (!deadlinePassed) {
 				// Not the deadline: someone else interrupted this thread.
 				throw ex;
 			}
@@ -131,6 +136,7 @@ public abstract class PlatformThreadWorkers extends Workers {
 				RUNNING_TASK.remove();
 				if (!alarm.disarm()) {
 					countTimeout();
+					granted.drop();
 				}
 				granted.release();
 			}

@@ -20,6 +20,11 @@ public interface RequestPool {
 	/** The settings the pool runs with now: its sizes and the per-request deadline. */
 	WorkerSettings settings();
 
+	/** Requests admitted at once now: the capacity, or a lower concurrency limit. */
+	default int admitting() {
+		return snapshot().capacity();
+	}
+
 	/**
 	 * Whether a request served now may be given up at a deadline, so that its response must be
 	 * sealable; {@code false} lets a filter hand the handler the container's response as it is.

@@ -20,6 +20,13 @@ import org.jspecify.annotations.Nullable;
  * shrinking takes no slot away from a request that holds one, it only admits fewer from then on.
  * The line is bounded: a request that finds it full is {@linkplain Ticket#isRejected() rejected}
  * at once, so that overload gets a fast, honest answer instead of a hang.
+ * <p>
+ * A {@linkplain #setLimit(int) limit} may admit fewer requests than there are slots: an adaptive
+ * concurrency limit sets it from measured latency. The slots stay the enforcement either way: a
+ * request over the limit waits in the same line, or is refused when it is full. With
+ * {@link #followLimitWithLine(boolean)} the line is as long as the limit, so that a request that
+ * waits does so for about one service time, and the rest are refused fast. An
+ * {@linkplain #observe(SlotObserver) observer} hears how long each admitted request held its slot.
  */
 public final class WorkerSlots {
 
@@ -38,7 +45,23 @@ public final class WorkerSlots {
 
 	private int maxQueued;
 
+	/** The most requests admitted at once; {@link Integer#MAX_VALUE} while no limit is set. */
+	private int limit = Integer.MAX_VALUE;
+
+	private boolean lineFollowsLimit;
+
+	// Derived from the three above by derive(), under the lock: read on every request.
+
+	/** Requests admitted at once: the capacity, or the limit where it is lower. */
+	private int admitting;
+
+	/** Requests that may wait now. */
+	private int lineBound;
+
 	private int busy;
+
+	/** Told of every admitted request when it ends; {@code null} for none, so the clock is not read. */
+	private volatile @Nullable SlotObserver observer;
 
 	/**
 	 * @param capacity slots: requests served at once
@@ -48,6 +71,13 @@ public final class WorkerSlots {
 		checkCapacity(capacity);
 		this.capacity = capacity;
 		this.maxQueued = Math.max(0, maxQueued);
+		derive();
+	}
+
+	// Called with the lock held (or from the constructor) after any of the inputs changed.
+	private void derive() {
+		this.admitting = Math.min(this.capacity, this.limit);
+		this.lineBound = this.lineFollowsLimit ? Math.min(this.maxQueued, this.admitting) : this.maxQueued;
 	}
 
 	/**
@@ -104,12 +134,12 @@ public final class WorkerSlots {
 	private boolean take(Ticket ticket) {
 		this.lock.lock();
 		try {
-			if (this.busy < this.capacity && this.waiting.isEmpty()) {
+			if (this.busy < this.admitting && this.waiting.isEmpty()) {
 				this.busy++;
-				ticket.state = Ticket.GRANTED;
+				grant(ticket);
 				return true;
 			}
-			else if (this.waiting.size() < this.maxQueued) {
+			else if (this.waiting.size() < this.lineBound) {
 				this.waiting.addLast(ticket);
 			}
 			else {
@@ -130,6 +160,7 @@ public final class WorkerSlots {
 		this.lock.lock();
 		try {
 			this.capacity = capacity;
+			derive();
 			admitted = admitWaiting();
 		}
 		finally {
@@ -143,6 +174,74 @@ public final class WorkerSlots {
 		this.lock.lock();
 		try {
 			this.maxQueued = Math.max(0, maxQueued);
+			derive();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Admits at most {@code limit} requests at once from now on (never more than the capacity).
+	 * Raising it admits waiting requests that now fit before this returns; lowering it takes no
+	 * slot away from a request that holds one.
+	 */
+	public void setLimit(int limit) {
+		if (limit < 1) {
+			throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+		}
+		List<Ticket> admitted;
+		this.lock.lock();
+		try {
+			this.limit = limit;
+			derive();
+			admitted = admitWaiting();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		admitted.forEach(Ticket::granted);
+	}
+
+	/**
+	 * Whether the line is as long as the {@linkplain #setLimit(int) limit} (and never longer than
+	 * {@link #maxQueued()}) instead of {@link #maxQueued()} itself. Those already waiting keep their place.
+	 */
+	public void followLimitWithLine(boolean follow) {
+		this.lock.lock();
+		try {
+			this.lineFollowsLimit = follow;
+			derive();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Tells {@code observer} of every admitted request when it ends, from then on, replacing any
+	 * observer before it; {@code null} stops it.
+	 */
+	public void observe(@Nullable SlotObserver observer) {
+		this.observer = observer;
+	}
+
+	/** Requests admitted at once now: the capacity, or the limit where it is lower. */
+	public int admitting() {
+		this.lock.lock();
+		try {
+			return this.admitting;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Requests that may wait now: {@link #maxQueued()}, or the limit while the line follows it. */
+	public int lineBound() {
+		this.lock.lock();
+		try {
+			return this.lineBound;
 		}
 		finally {
 			this.lock.unlock();
@@ -204,21 +303,31 @@ public final class WorkerSlots {
 
 	// Called with the lock held; the callers run the grants once it is released.
 	private List<Ticket> admitWaiting() {
-		if (this.waiting.isEmpty() || this.busy >= this.capacity) {
+		if (this.waiting.isEmpty() || this.busy >= this.admitting) {
 			return List.of();
 		}
 		List<Ticket> admitted = new ArrayList<>();
-		while (this.busy < this.capacity && !this.waiting.isEmpty()) {
+		while (this.busy < this.admitting && !this.waiting.isEmpty()) {
 			Ticket next = this.waiting.pollFirst();
 			// Every change of state happens under the lock, and a released ticket leaves the line with
 			// it; checked all the same, so that a ticket is never granted twice.
 			if (next.state == Ticket.WAITING) {
-				next.state = Ticket.GRANTED;
 				this.busy++;
+				grant(next);
 				admitted.add(next);
 			}
 		}
 		return admitted;
+	}
+
+	// Called with the lock held, busy already counting the ticket.
+	private void grant(Ticket ticket) {
+		ticket.state = Ticket.GRANTED;
+		if (this.observer != null) {
+			// Read only when someone listens: a clock read per request is not free.
+			ticket.grantedAt = System.nanoTime();
+			ticket.inFlight = this.busy;
+		}
 	}
 
 	private static void checkCapacity(int capacity) {
@@ -247,6 +356,15 @@ public final class WorkerSlots {
 		/** The thread that waits in {@link #await(long)}, unparked on a grant; {@code null} with a callback. */
 		private final @Nullable Thread waiter;
 
+		/** When it was granted ({@link System#nanoTime()}), if an observer was set then; under the lock. */
+		private long grantedAt;
+
+		/** Requests holding a slot once this one got its own, set with {@link #grantedAt}; 0 if unobserved. */
+		private int inFlight;
+
+		/** Given up at its deadline: the observer hears of it as a drop. */
+		private volatile boolean dropped;
+
 		private Ticket(@Nullable Consumer<Ticket> onGranted, @Nullable Thread waiter) {
 			this.onGranted = onGranted;
 			this.waiter = waiter;
@@ -255,6 +373,15 @@ public final class WorkerSlots {
 		/** Whether this ticket holds a slot now. */
 		public boolean isGranted() {
 			return this.state == GRANTED;
+		}
+
+		/**
+		 * Marks the request as given up at its deadline, before its {@link #release()}: an
+		 * {@linkplain WorkerSlots#observe(SlotObserver) observer} hears of it as a drop, the signal an
+		 * adaptive limit backs off on.
+		 */
+		public void drop() {
+			this.dropped = true;
 		}
 
 		/** Whether the line was full when this ticket asked: it never gets a slot and needs no release. */
@@ -296,6 +423,8 @@ public final class WorkerSlots {
 		 */
 		public void release() {
 			List<Ticket> admitted;
+			long heldFrom = 0;
+			int inFlightThen = 0;
 			WorkerSlots.this.lock.lock();
 			try {
 				// One critical section: reading and ending the state, and giving back what it held.
@@ -305,6 +434,8 @@ public final class WorkerSlots {
 				}
 				this.state = DONE;
 				if (previous == GRANTED) {
+					heldFrom = this.grantedAt;
+					inFlightThen = this.inFlight;
 					WorkerSlots.this.busy--;
 					WorkerSlots.this.completed.increment();
 					if (WorkerSlots.this.busy == 0) {
@@ -318,6 +449,10 @@ public final class WorkerSlots {
 			}
 			finally {
 				WorkerSlots.this.lock.unlock();
+			}
+			SlotObserver listening = WorkerSlots.this.observer;
+			if (inFlightThen > 0 && listening != null) {
+				listening.released(heldFrom, System.nanoTime() - heldFrom, inFlightThen, this.dropped);
 			}
 			admitted.forEach(Ticket::granted);
 		}

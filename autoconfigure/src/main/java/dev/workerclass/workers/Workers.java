@@ -155,7 +155,10 @@ public abstract class Workers implements RequestPool, AutoCloseable {
 			throw ex;
 		}
 		finally {
-			alarm.disarm();
+			if (!alarm.disarm()) {
+				// Given up at the deadline: marked before the release, so an adaptive limit backs off.
+				ticket.drop();
+			}
 			ticket.release();
 		}
 		return !alarm.rang();
@@ -210,6 +213,39 @@ public abstract class Workers implements RequestPool, AutoCloseable {
 	 */
 	public void pinWorkerCount(String reason) {
 		this.pinnedWorkerCountReason = reason;
+	}
+
+	/**
+	 * Admits at most {@code limit} requests at once (never more than the capacity): the knob of an
+	 * adaptive concurrency limit. Requests over it wait in the line or are refused, as over the capacity.
+	 */
+	public void limitConcurrency(int limit) {
+		this.slots.setLimit(limit);
+	}
+
+	/** Requests admitted at once now: the capacity, or a lower {@linkplain #limitConcurrency(int) limit}. */
+	@Override
+	public int admitting() {
+		return this.slots.admitting();
+	}
+
+	/**
+	 * Makes the line as long as the {@linkplain #limitConcurrency(int) limit} (never longer than
+	 * {@code server.max-queued}'s value), so that requests over the limit wait about one service
+	 * time, or are refused fast, instead of queueing into seconds.
+	 */
+	public void followLimitWithLine() {
+		this.slots.followLimitWithLine(true);
+	}
+
+	/** Requests that may wait now. */
+	public int lineBound() {
+		return this.slots.lineBound();
+	}
+
+	/** Tells {@code observer} of each admitted request when it ends (see {@link SlotObserver}). */
+	public void observeSlots(SlotObserver observer) {
+		this.slots.observe(observer);
 	}
 
 	/** Called with the new settings after every resize; engines use it to follow (connection limits, event loops). */

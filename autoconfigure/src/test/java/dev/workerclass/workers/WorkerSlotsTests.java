@@ -28,6 +28,107 @@ class WorkerSlotsTests {
 	private static final int UNBOUNDED = Integer.MAX_VALUE;
 
 	@Test
+	void aLimitBelowTheCapacityAdmitsFewerAndTheRestWaitInLine() {
+		WorkerSlots slots = new WorkerSlots(4, UNBOUNDED);
+		slots.setLimit(2);
+		WorkerSlots.Ticket first = slots.acquire();
+		WorkerSlots.Ticket second = slots.acquire();
+		WorkerSlots.Ticket third = slots.acquire();
+		assertThat(first.isGranted()).isTrue();
+		assertThat(second.isGranted()).isTrue();
+		assertThat(third.isGranted()).isFalse();
+		assertThat(slots.admitting()).isEqualTo(2);
+		assertThat(slots.queued()).isEqualTo(1);
+		first.release();
+		assertThat(third.isGranted()).as("the freed slot goes to the line, within the limit").isTrue();
+	}
+
+	@Test
+	void raisingTheLimitAdmitsWaitingRequestsAtOnceAndNeverPastTheCapacity() {
+		WorkerSlots slots = new WorkerSlots(3, UNBOUNDED);
+		slots.setLimit(1);
+		List<WorkerSlots.Ticket> tickets = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			tickets.add(slots.acquire());
+		}
+		assertThat(slots.busy()).isEqualTo(1);
+		slots.setLimit(10);
+		assertThat(slots.busy()).as("the capacity bounds a limit above it").isEqualTo(3);
+		assertThat(slots.admitting()).isEqualTo(3);
+		assertThat(tickets.stream().filter(WorkerSlots.Ticket::isGranted).count()).isEqualTo(3);
+		assertThatIllegalArgumentException().isThrownBy(() -> slots.setLimit(0)).withMessageContaining("at least 1");
+	}
+
+	@Test
+	void loweringTheLimitTakesNoSlotAwayAndAdmitsFewerFromThenOn() {
+		WorkerSlots slots = new WorkerSlots(4, UNBOUNDED);
+		List<WorkerSlots.Ticket> held = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			held.add(slots.acquire());
+		}
+		slots.setLimit(2);
+		assertThat(held).allMatch(WorkerSlots.Ticket::isGranted);
+		WorkerSlots.Ticket waiting = slots.acquire();
+		held.get(0).release();
+		held.get(1).release();
+		assertThat(waiting.isGranted()).as("3 and then 2 still busy: at the limit").isFalse();
+		held.get(2).release();
+		assertThat(waiting.isGranted()).isTrue();
+	}
+
+	@Test
+	void aLineThatFollowsTheLimitIsAsLongAsTheLimitAndRefusesTheRest() {
+		WorkerSlots slots = new WorkerSlots(100, 1000);
+		slots.followLimitWithLine(true);
+		slots.setLimit(2);
+		assertThat(slots.lineBound()).isEqualTo(2);
+		List<WorkerSlots.Ticket> tickets = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			tickets.add(slots.acquire());
+		}
+		assertThat(tickets.stream().filter(WorkerSlots.Ticket::isGranted).count()).isEqualTo(2);
+		assertThat(slots.queued()).isEqualTo(2);
+		assertThat(tickets.get(4).isRejected()).isTrue();
+		slots.setLimit(50);
+		assertThat(slots.lineBound()).isEqualTo(50);
+		slots.setMaxQueued(10);
+		assertThat(slots.lineBound()).as("never longer than the most allowed").isEqualTo(10);
+		slots.followLimitWithLine(false);
+		assertThat(slots.lineBound()).isEqualTo(10);
+	}
+
+	@Test
+	void anObserverHearsHowLongEachAdmittedRequestHeldItsSlotAndWhetherItWasDropped() throws Exception {
+		WorkerSlots slots = new WorkerSlots(2, UNBOUNDED);
+		List<long[]> heard = new ArrayList<>();
+		WorkerSlots.Ticket before = slots.acquire();
+		slots.observe((grantedAt, heldNanos, inFlight, dropped) -> heard
+			.add(new long[] { grantedAt, heldNanos, inFlight, dropped ? 1 : 0 }));
+		long start = System.nanoTime();
+		WorkerSlots.Ticket observed = slots.acquire();
+		WorkerSlots.Ticket waiting = slots.acquire();
+		Thread.sleep(30);
+		observed.release();
+		assertThat(heard).singleElement().satisfies((sample) -> {
+			assertThat(sample[0]).isBetween(start, System.nanoTime());
+			assertThat(sample[1]).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(25));
+			assertThat(sample[2]).as("in flight with it").isEqualTo(2);
+			assertThat(sample[3]).isZero();
+		});
+		assertThat(waiting.isGranted()).isTrue();
+		waiting.drop();
+		waiting.release();
+		waiting.release();
+		assertThat(heard).hasSize(2);
+		assertThat(heard.get(1)[3]).as("dropped").isEqualTo(1);
+		before.release();
+		assertThat(heard).as("granted before the observer was set: not heard").hasSize(2);
+		slots.observe(null);
+		slots.acquire().release();
+		assertThat(heard).hasSize(2);
+	}
+
+	@Test
 	void grantsSlotsAtOnceUpToTheCapacity() {
 		WorkerSlots slots = new WorkerSlots(2, UNBOUNDED);
 		List<String> granted = new ArrayList<>();

@@ -1,0 +1,50 @@
+package dev.workerclass.limit;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import dev.workerclass.workers.InvalidWorkerSettingException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The adaptive limit's settings, validated: its algorithm and the range it moves in.
+ *
+ * @param algorithm how the limit is found
+ * @param min the least requests admitted at once; the limit starts there
+ * @param max the most; never above the capacity at {@code server.max-workers}
+ * @param timeout {@code server.timeout}, zero for none
+ */
+public record LimitSettings(LimitAlgorithm algorithm, int min, int max, Duration timeout) {
+
+	/** Where the minimum stops by default: Netflix's own default minimum. */
+	static final int DEFAULT_MIN = 20;
+
+	public LimitSettings {
+		Objects.requireNonNull(algorithm, "algorithm");
+		Objects.requireNonNull(timeout, "timeout");
+	}
+
+	/**
+	 * Resolves the properties against the capacity.
+	 * @param min {@code server.concurrency-limit.min}; by default 20, or less where the maximum is lower
+	 * @param max {@code server.concurrency-limit.max}; by default {@code maxCapacity}
+	 * @param maxCapacity the capacity at {@code server.max-workers}: more could never be admitted
+	 * @throws InvalidWorkerSettingException naming the first property out of range
+	 */
+	public static LimitSettings resolve(LimitAlgorithm algorithm, @Nullable Integer min, @Nullable Integer max,
+			int maxCapacity, Duration timeout) {
+		if (max != null && (max < 1 || max > maxCapacity)) {
+			throw new InvalidWorkerSettingException("server.concurrency-limit.max", max,
+					"a whole number from 1 to " + maxCapacity + ", the capacity at server.max-workers");
+		}
+		int resolvedMax = (max != null) ? max : maxCapacity;
+		if (min != null && (min < 1 || min > resolvedMax)) {
+			throw new InvalidWorkerSettingException("server.concurrency-limit.min", min,
+					"a whole number from 1 to " + resolvedMax + ", server.concurrency-limit.max"
+							+ ((max != null) ? "" : " (by default the capacity at server.max-workers)"));
+		}
+		int resolvedMin = (min != null) ? min : Math.min(DEFAULT_MIN, resolvedMax);
+		return new LimitSettings(algorithm, resolvedMin, resolvedMax, timeout);
+	}
+
+}
