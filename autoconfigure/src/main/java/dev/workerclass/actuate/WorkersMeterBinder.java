@@ -93,6 +93,11 @@ public class WorkersMeterBinder implements MeterBinder {
 		gauge(registry, tags, source, "workers.queued", "Requests waiting for a worker slot",
 				WorkersSnapshot::queued);
 		gauge(registry, tags, source, "workers.count", "Worker units", WorkersSnapshot::workers);
+		Workers pool = this.workers;
+		Gauge.builder("workers.limit", pool, Workers::admitting)
+			.description("Requests admitted at once: the capacity, or a lower adaptive concurrency limit")
+			.tags(tags)
+			.register(registry);
 		counter(registry, tags, source, "workers.completed", "Requests served since start",
 				WorkersSnapshot::completed);
 		counter(registry, tags, source, "workers.rejected", "Requests refused with 503 because the line was full",

@@ -30,7 +30,7 @@ class WorkersMeterBinderTests {
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
 	private static final String[] GAUGES = { "workers.capacity", "workers.busy", "workers.idle", "workers.queued",
-			"workers.count" };
+			"workers.count", "workers.limit" };
 
 	private static final String[] COUNTERS = { "workers.completed", "workers.rejected", "workers.timeouts",
 			"workers.resizes" };
@@ -57,6 +57,9 @@ class WorkersMeterBinderTests {
 			assertThat(gauge(registry, "workers.capacity")).isEqualTo(capacity);
 			assertThat(gauge(registry, "workers.idle")).isEqualTo(capacity);
 			assertThat(gauge(registry, "workers.count")).isEqualTo(2);
+			assertThat(gauge(registry, "workers.limit")).as("no adaptive limit: the capacity").isEqualTo(capacity);
+			workers.limitConcurrency(1);
+			assertThat(gauge(registry, "workers.limit")).isEqualTo(1);
 			assertThat(gauge(registry, "workers.busy")).isZero();
 			assertThat(gauge(registry, "workers.queued")).isZero();
 		}

@@ -1,6 +1,7 @@
 package dev.workerclass.limit.autoconfigure;
 
 import dev.workerclass.autoconfigure.WorkerClassAutoConfiguration;
+import dev.workerclass.autoconfigure.WorkerClassProperties;
 import dev.workerclass.limit.AdaptiveLimit;
 import dev.workerclass.limit.LimitAlgorithm;
 import dev.workerclass.limit.LimitSettings;
@@ -18,7 +19,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
-import org.springframework.core.env.Environment;
 
 /**
  * The adaptive concurrency limit, when {@code server.concurrency-limit.algorithm} names one: an
@@ -36,7 +36,7 @@ public final class ConcurrencyLimitAutoConfiguration {
 
 	@Bean(destroyMethod = "stop")
 	AdaptiveLimit adaptiveLimit(Workers workers, WorkerSettings settings, ConcurrencyLimitProperties properties,
-			Environment environment) {
+			WorkerClassProperties server) {
 		LimitAlgorithm algorithm = properties.getAlgorithm();
 		if (workers instanceof ObservedWorkers) {
 			// No class set: requests run as in plain Boot, with no slots to enforce a limit.
@@ -46,7 +46,7 @@ public final class ConcurrencyLimitAutoConfiguration {
 		}
 		LimitSettings limit = LimitSettings.resolve(algorithm, properties.getMin(), properties.getMax(),
 				(int) Math.min(Integer.MAX_VALUE, settings.capacityOf(settings.maxWorkers())), settings.timeout());
-		if (environment.getProperty("server.max-queued") == null) {
+		if (server.getMaxQueued() == null) {
 			// A line ten times the capacity would queue what the limit keeps out: it follows the limit.
 			workers.followLimitWithLine();
 		}
