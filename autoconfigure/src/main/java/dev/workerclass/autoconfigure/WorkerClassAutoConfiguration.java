@@ -1,12 +1,14 @@
 package dev.workerclass.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.workerclass.diagnostics.WorkersDiagnostics;
 import dev.workerclass.workers.ControlPlane;
 import dev.workerclass.workers.ObservedWorkers;
 import dev.workerclass.workers.OffloadWorkers;
+import dev.workerclass.workers.RequestPool;
 import dev.workerclass.workers.WorkerClass;
 import dev.workerclass.workers.WorkerSettings;
 import dev.workerclass.workers.Workers;
@@ -166,6 +168,18 @@ public final class WorkerClassAutoConfiguration {
 	@ConditionalOnMissingBean
 	ControlPlane noControlPlane() {
 		return ControlPlane.none();
+	}
+
+	/**
+	 * Samples how fast the workers' and the offload pool's lines drain, for the
+	 * {@code Retry-After} of a 503; none without workers.
+	 */
+	@Bean
+	DrainRateSampler drainRateSampler(ObjectProvider<Workers> workers, OffloadWorkers offload) {
+		List<RequestPool> pools = new ArrayList<>();
+		workers.ifAvailable(pools::add);
+		pools.add(offload);
+		return new DrainRateSampler(pools);
 	}
 
 	/**

@@ -95,7 +95,7 @@ public class WorkersServletFilter extends GenericFilterBean {
 				guarded.seal();
 				if (!response.isCommitted()) {
 					response.reset();
-					refuse(response, new Unserved.TimedOut(target.settings().timeout()));
+					refuse(response, Unserved.TimedOut.in(target));
 				}
 			}
 			case SERVED -> {
@@ -123,14 +123,14 @@ public class WorkersServletFilter extends GenericFilterBean {
 
 	private Unserved lineFull(RequestPool target) {
 		return Unserved.LineFull.of((target == this.offload) ? Unserved.Pool.OFFLOAD : Unserved.Pool.WORKERS,
-				target.snapshot());
+				target);
 	}
 
 	private static void refuse(HttpServletResponse response, Unserved unserved) throws IOException {
 		ProblemDetail problem = UnservedProblems.of(unserved);
 		byte[] body = UnservedProblems.toJson(problem);
 		response.setStatus(problem.getStatus());
-		response.setHeader(HttpHeaders.RETRY_AFTER, UnservedProblems.RETRY_AFTER_SECONDS);
+		response.setHeader(HttpHeaders.RETRY_AFTER, UnservedProblems.retryAfter(unserved));
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 		response.setContentLength(body.length);
 		response.getOutputStream().write(body);

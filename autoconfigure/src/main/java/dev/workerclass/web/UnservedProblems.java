@@ -18,12 +18,11 @@ import org.springframework.http.converter.json.ProblemDetailJacksonMixin;
  * {@code type} tells a full line from a timeout, because a client acts on them differently: a
  * refused request never ran and may be sent again at once elsewhere, a timed-out one may have
  * done part of its work. Its {@code detail} says why, in words an operator can act on; its
- * properties carry the same facts as numbers.
+ * properties carry the same facts as numbers. {@code Retry-After} is not a constant: it is the
+ * time the line takes to drain at the rate it has drained lately, so that clients that follow it
+ * come back about when there is room, rather than all at once a second later.
  */
 public final class UnservedProblems {
-
-	/** Seconds a client is told to wait before retrying. */
-	public static final String RETRY_AFTER_SECONDS = "1";
 
 	/** The problem type of a request refused because the line in front of a pool was full. */
 	public static final URI LINE_FULL = URI.create("urn:workerclass:problem:line-full");
@@ -41,9 +40,14 @@ public final class UnservedProblems {
 	private UnservedProblems() {
 	}
 
+	/** The value of the {@code Retry-After} header for {@code unserved}: whole seconds, at least 1. */
+	public static String retryAfter(Unserved unserved) {
+		return Integer.toString(unserved.retryAfterSeconds());
+	}
+
 	/** The problem detail that says why {@code unserved} got no answer from the application. */
 	public static ProblemDetail of(Unserved unserved) {
-		return switch (unserved) {
+		ProblemDetail answer = switch (unserved) {
 			case Unserved.LineFull full -> {
 				ProblemDetail problem = problem(LINE_FULL, "No room in line", "all " + full.capacity() + " "
 						+ slots(full.pool()) + " are busy and " + full.queued()
@@ -66,6 +70,8 @@ public final class UnservedProblems {
 				yield problem;
 			}
 		};
+		answer.setProperty("retryAfter", unserved.retryAfterSeconds());
+		return answer;
 	}
 
 	/** {@code problem} as {@code application/problem+json}. */

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.workerclass.web.UnservedProblems;
 import dev.workerclass.workers.Alarm;
 import dev.workerclass.workers.ControlPlane;
+import dev.workerclass.workers.OffloadWorkers;
 import dev.workerclass.workers.Unserved;
 import dev.workerclass.workers.WorkerSettings;
 import dev.workerclass.workers.WorkerSlots;
@@ -35,10 +36,18 @@ public class WorkersWebFilter implements WebFilter, Ordered {
 
 	private final Workers workers;
 
+	private final OffloadWorkers offload;
+
 	private final ControlPlane controlPlane;
 
-	public WorkersWebFilter(Workers workers, ControlPlane controlPlane) {
+	/**
+	 * @param workers the slots every request takes
+	 * @param offload the pool blocking-style handlers are handed to, whose refusal this filter answers
+	 * @param controlPlane the paths that skip the slots
+	 */
+	public WorkersWebFilter(Workers workers, OffloadWorkers offload, ControlPlane controlPlane) {
 		this.workers = workers;
+		this.offload = offload;
 		this.controlPlane = controlPlane;
 	}
 
@@ -54,13 +63,13 @@ public class WorkersWebFilter implements WebFilter, Ordered {
 			WorkerSlots.Ticket ticket = this.workers.admit(() -> granted.complete(null));
 			if (ticket.isRejected()) {
 				return refuse(exchange.getResponse(),
-						Unserved.LineFull.of(Unserved.Pool.WORKERS, this.workers.snapshot()));
+						Unserved.LineFull.of(Unserved.Pool.WORKERS, this.workers));
 			}
 			Mono<Void> served = Mono.fromFuture(granted, true)
 				.then(Mono.defer(() -> chain.filter(exchange)))
 				// A full offload line refuses the handler's task: the same honest 503, not WebFlux's 500.
 				.onErrorResume(RejectedExecutionException.class, (ex) -> exchange.getResponse().isCommitted()
-						? Mono.error(ex) : refuse(exchange.getResponse(), new Unserved.OffloadRefused()));
+						? Mono.error(ex) : refuse(exchange.getResponse(), Unserved.OffloadRefused.by(this.offload)));
 			return withDeadline(served, exchange, ticket).doFinally((signal) -> ticket.release());
 		});
 	}
@@ -91,14 +100,14 @@ public class WorkersWebFilter implements WebFilter, Ordered {
 			// Before doFinally releases it: an adaptive limit backs off on a request given up.
 			ticket.drop();
 			ServerHttpResponse response = exchange.getResponse();
-			return response.isCommitted() ? Mono.empty() : refuse(response, new Unserved.TimedOut(settings.timeout()));
+			return response.isCommitted() ? Mono.empty() : refuse(response, Unserved.TimedOut.in(this.workers));
 		}));
 	}
 
 	private static Mono<Void> refuse(ServerHttpResponse response, Unserved unserved) {
 		ProblemDetail problem = UnservedProblems.of(unserved);
 		response.setStatusCode(HttpStatusCode.valueOf(problem.getStatus()));
-		response.getHeaders().set(HttpHeaders.RETRY_AFTER, UnservedProblems.RETRY_AFTER_SECONDS);
+		response.getHeaders().set(HttpHeaders.RETRY_AFTER, UnservedProblems.retryAfter(unserved));
 		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		DataBuffer buffer = response.bufferFactory().wrap(UnservedProblems.toJson(problem));
 		return response.writeWith(Mono.just(buffer));

@@ -64,6 +64,16 @@ public final class OffloadWorkers implements RequestPool, AutoCloseable {
 		return this.pool.settings();
 	}
 
+	@Override
+	public int retryAfterSeconds() {
+		return this.pool.retryAfterSeconds();
+	}
+
+	@Override
+	public void sampleDrainRate() {
+		this.pool.sampleDrainRate();
+	}
+
 	/** Threads in the pool. */
 	public int threads() {
 		return this.pool.settings().threads();

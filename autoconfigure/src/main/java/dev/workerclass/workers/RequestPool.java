@@ -26,6 +26,15 @@ public interface RequestPool {
 	}
 
 	/**
+	 * The seconds a client turned away by this pool should wait before it tries again, from the
+	 * rate at which its line drains: at least 1.
+	 */
+	int retryAfterSeconds();
+
+	/** Measures the rate at which the line drains; called about once a second, from one thread at a time. */
+	void sampleDrainRate();
+
+	/**
 	 * Whether a request served now may be given up at a deadline, so that its response must be
 	 * sealable; {@code false} lets a filter hand the handler the container's response as it is.
 	 */

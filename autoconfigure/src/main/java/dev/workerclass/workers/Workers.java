@@ -31,6 +31,9 @@ public abstract class Workers implements RequestPool, AutoCloseable {
 	/** A deadline that never comes. */
 	protected static final long NO_DEADLINE = Long.MAX_VALUE;
 
+	/** The longest {@code Retry-After} without {@code server.timeout}. */
+	static final int MAX_RETRY_AFTER_SECONDS = 60;
+
 	private final Instant startedAt = Instant.now();
 
 	private final LongAdder timedOut = new LongAdder();
@@ -38,6 +41,11 @@ public abstract class Workers implements RequestPool, AutoCloseable {
 	private final List<Consumer<WorkerSettings>> resizeListeners = new CopyOnWriteArrayList<>();
 
 	private final LongAdder resizes = new LongAdder();
+
+	private final DrainRate drainRate = new DrainRate();
+
+	/** Whether every slot was busy at the previous sample; read and written by the sampling thread only. */
+	private boolean saturatedAtLastSample;
 
 	private final ThreadFactory containerThreads;
 
@@ -256,6 +264,54 @@ public abstract class Workers implements RequestPool, AutoCloseable {
 	/** Requests served so far (each took a slot and gave it back): a cheap count of work done. */
 	public long completed() {
 		return this.slots.completed();
+	}
+
+	/**
+	 * Measures how fast the line drains, once a second or so, from one thread at a time. Only an
+	 * interval during which every slot was busy counts (busy at its start and its end): with a
+	 * free slot the workers complete what arrives, not what they could, and an idle minute would
+	 * otherwise tell the next refused client to wait a minute.
+	 */
+	@Override
+	public void sampleDrainRate() {
+		long now = System.nanoTime();
+		long completed = completed();
+		boolean saturated = this.slots.busy() >= this.slots.capacity();
+		if (saturated && this.saturatedAtLastSample) {
+			this.drainRate.sample(now, completed);
+		}
+		else {
+			this.drainRate.skip(now, completed);
+		}
+		this.saturatedAtLastSample = saturated;
+	}
+
+	/**
+	 * The seconds a refused or timed-out client should wait before it tries again: the time the
+	 * line, with the client at its end, takes to drain at the measured rate, rounded up; at least 1
+	 * and at most {@code server.timeout} (or 60 without one), and 1 while no rate is measured yet.
+	 */
+	@Override
+	public int retryAfterSeconds() {
+		return retryAfterSeconds(this.drainRate, this.slots.queued(), this.settings);
+	}
+
+	static int retryAfterSeconds(DrainRate drainRate, int queued, WorkerSettings settings) {
+		if (!drainRate.isKnown()) {
+			return 1;
+		}
+		long most = settings.hasTimeout() ? Math.max(1, ceilSeconds(settings.timeout())) : MAX_RETRY_AFTER_SECONDS;
+		double rate = drainRate.perSecond();
+		if (rate <= 0) {
+			return (int) Math.min(most, Integer.MAX_VALUE);
+		}
+		double seconds = Math.ceil((queued + 1) / rate);
+		return (int) Math.max(1, Math.min(most, seconds));
+	}
+
+	private static long ceilSeconds(Duration duration) {
+		long seconds = duration.toSeconds();
+		return (duration.toNanosPart() > 0) ? seconds + 1 : seconds;
 	}
 
 	/** The counters at this moment. */

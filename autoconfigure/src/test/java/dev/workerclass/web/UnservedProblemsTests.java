@@ -21,14 +21,15 @@ class UnservedProblemsTests {
 	@Test
 	void aFullLineOfWorkerSlotsNamesItsCapacityAndItsLine() {
 		Map<String, Object> problem = written(new Unserved.LineFull(Unserved.Pool.WORKERS, 1, 2));
-		assertThat(problem).containsOnlyKeys("type", "title", "status", "detail", "pool", "capacity", "queued")
+		assertThat(problem).containsOnlyKeys("type", "title", "status", "detail", "pool", "capacity", "queued", "retryAfter")
 			.containsEntry("type", "urn:workerclass:problem:line-full")
 			.containsEntry("title", "No room in line")
 			.containsEntry("status", 503)
 			.containsEntry("detail", "all 1 worker slots are busy and 2 requests are already waiting, the most allowed")
 			.containsEntry("pool", "workers")
 			.containsEntry("capacity", 1)
-			.containsEntry("queued", 2);
+			.containsEntry("queued", 2)
+			.containsEntry("retryAfter", 1);
 	}
 
 	@Test
@@ -43,7 +44,7 @@ class UnservedProblemsTests {
 	@Test
 	void anOffloadRefusalWithoutCountsIsALineFullToo() {
 		assertThat(written(new Unserved.OffloadRefused()))
-			.containsOnlyKeys("type", "title", "status", "detail", "pool")
+			.containsOnlyKeys("type", "title", "status", "detail", "pool", "retryAfter")
 			.containsEntry("type", "urn:workerclass:problem:line-full")
 			.containsEntry("status", 503)
 			.containsEntry("detail", "all offload threads are busy and their line is full")
@@ -53,7 +54,7 @@ class UnservedProblemsTests {
 	@Test
 	void aTimeoutNamesThePropertyAndItsValue() {
 		assertThat(written(new Unserved.TimedOut(Duration.ofMillis(500))))
-			.containsOnlyKeys("type", "title", "status", "detail", "timeout")
+			.containsOnlyKeys("type", "title", "status", "detail", "timeout", "retryAfter")
 			.containsEntry("type", "urn:workerclass:problem:timed-out")
 			.containsEntry("title", "Request timed out")
 			.containsEntry("status", 503)
@@ -61,6 +62,27 @@ class UnservedProblemsTests {
 			.containsEntry("timeout", "PT0.5S");
 		assertThat(written(new Unserved.TimedOut(Duration.ofSeconds(30))))
 			.containsEntry("detail", "the request took longer than server.timeout=30s");
+	}
+
+	@Test
+	void retryAfterIsTheSecondsEachUnservedRequestCarries() {
+		assertThat(UnservedProblems.retryAfter(new Unserved.LineFull(Unserved.Pool.WORKERS, 1, 6, 3))).isEqualTo("3");
+		assertThat(UnservedProblems.retryAfter(new Unserved.OffloadRefused(7))).isEqualTo("7");
+		assertThat(UnservedProblems.retryAfter(new Unserved.TimedOut(Duration.ofSeconds(30), 12))).isEqualTo("12");
+		assertThat(written(new Unserved.LineFull(Unserved.Pool.WORKERS, 1, 6, 3))).containsEntry("retryAfter", 3);
+		assertThat(written(new Unserved.TimedOut(Duration.ofSeconds(30), 12))).containsEntry("retryAfter", 12);
+	}
+
+	@Test
+	void withoutAMeasuredRateRetryAfterIsOneSecond() {
+		assertThat(UnservedProblems.retryAfter(new Unserved.LineFull(Unserved.Pool.WORKERS, 1, 2))).isEqualTo("1");
+		assertThat(UnservedProblems.retryAfter(new Unserved.OffloadRefused())).isEqualTo("1");
+		assertThat(UnservedProblems.retryAfter(new Unserved.TimedOut(Duration.ofSeconds(1)))).isEqualTo("1");
+	}
+
+	@Test
+	void retryAfterIsNeverLessThanOneSecond() {
+		assertThat(UnservedProblems.retryAfter(new Unserved.OffloadRefused(0))).isEqualTo("1");
 	}
 
 	@Test

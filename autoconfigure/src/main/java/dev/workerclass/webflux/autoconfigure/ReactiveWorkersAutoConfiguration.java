@@ -114,8 +114,8 @@ public final class ReactiveWorkersAutoConfiguration {
 		}
 
 		@Bean
-		WorkersWebFilter workersWebFilter(ReactiveWorkers workers, ControlPlane controlPlane) {
-			return new WorkersWebFilter(workers, controlPlane);
+		WorkersWebFilter workersWebFilter(ReactiveWorkers workers, OffloadWorkers offload, ControlPlane controlPlane) {
+			return new WorkersWebFilter(workers, offload, controlPlane);
 		}
 
 		@Bean
