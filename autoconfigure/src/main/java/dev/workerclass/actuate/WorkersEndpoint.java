@@ -14,6 +14,8 @@ import dev.workerclass.diagnostics.EventLoopReport;
 import dev.workerclass.diagnostics.Finding;
 import dev.workerclass.diagnostics.VirtualThreadReport;
 import dev.workerclass.diagnostics.WorkersDiagnostics;
+import dev.workerclass.limit.AdaptiveLimit;
+import dev.workerclass.limit.LimitReport;
 import dev.workerclass.workers.InvalidWorkerSettingException;
 import dev.workerclass.workers.OffloadWorkers;
 import dev.workerclass.workers.Workers;
@@ -53,6 +55,8 @@ public class WorkersEndpoint {
 
 	private final Optional<WorkersDiagnostics> diagnostics;
 
+	private final Optional<AdaptiveLimit> limit;
+
 	/**
 	 * @param workers the workers shown and resized
 	 * @param offload the offload pool, shown under {@code offload} (null there without one)
@@ -62,10 +66,20 @@ public class WorkersEndpoint {
 	 */
 	public WorkersEndpoint(Workers workers, Optional<OffloadWorkers> offload, Supplier<String> engine,
 			Optional<WorkersDiagnostics> diagnostics) {
+		this(workers, offload, engine, diagnostics, Optional.empty());
+	}
+
+	/**
+	 * As {@link #WorkersEndpoint(Workers, Optional, Supplier, Optional)}, with the adaptive
+	 * concurrency limit, shown under {@code limit} (null there without one).
+	 */
+	public WorkersEndpoint(Workers workers, Optional<OffloadWorkers> offload, Supplier<String> engine,
+			Optional<WorkersDiagnostics> diagnostics, Optional<AdaptiveLimit> limit) {
 		this.workers = workers;
 		this.offload = offload;
 		this.engine = engine;
 		this.diagnostics = diagnostics;
+		this.limit = limit;
 	}
 
 	@ReadOperation
@@ -118,7 +132,8 @@ public class WorkersEndpoint {
 				snapshot.startedAt().toString(),
 				Duration.between(snapshot.startedAt(), Instant.now()).withNanos(0).toString(),
 				this.offload.map((pool) -> OffloadDescriptor.of(pool.snapshot())).orElse(null),
-				this.diagnostics.flatMap(DiagnosticsDescriptor::of).orElse(null));
+				this.diagnostics.flatMap(DiagnosticsDescriptor::of).orElse(null),
+				this.limit.map((adaptive) -> LimitDescriptor.of(adaptive.report())).orElse(null));
 	}
 
 	/** A 400 whose problem detail says what was wrong and what would be accepted. */
@@ -190,13 +205,37 @@ public class WorkersEndpoint {
 	 * @param offload the offload pool; {@code null} when there is none
 	 * @param diagnostics what blocked carriers or event loops; {@code null} when nothing is
 	 * watched (the platform-thread classes, or diagnostics off)
+	 * @param limit the adaptive concurrency limit; {@code null} when the capacity is the limit
+	 * ({@code server.concurrency-limit.algorithm=fixed})
 	 */
 	@JsonInclude(Include.ALWAYS)
 	public record WorkersDescriptor(String workerClass, String engine, int workers, @Nullable Integer threads,
 			@Nullable Integer workerConnections, int capacity, int busy, int idle, int queued, int maxQueued,
 			long completed, long rejected, long timedOut, String timeout, long resizes, int maxWorkers,
 			String startedAt, String uptime, @Nullable OffloadDescriptor offload,
-			@Nullable DiagnosticsDescriptor diagnostics) implements OperationResponseBody {
+			@Nullable DiagnosticsDescriptor diagnostics, @Nullable LimitDescriptor limit)
+			implements OperationResponseBody {
+
+	}
+
+	/**
+	 * The adaptive concurrency limit: how many requests are admitted at once, found from their
+	 * measured latency.
+	 *
+	 * @param algorithm {@code aimd}, {@code gradient} or {@code vegas}
+	 * @param current requests admitted at once now; never above {@code capacity}
+	 * @param min the least it may fall to
+	 * @param max the most it may rise to
+	 * @param changes times it changed since start
+	 * @param lineBound requests that may wait now: the limit, unless {@code server.max-queued} is set
+	 */
+	@JsonInclude(Include.ALWAYS)
+	public record LimitDescriptor(String algorithm, int current, int min, int max, long changes, int lineBound) {
+
+		static LimitDescriptor of(LimitReport report) {
+			return new LimitDescriptor(report.algorithm(), report.current(), report.min(), report.max(),
+					report.changes(), report.lineBound());
+		}
 
 	}
 

@@ -276,7 +276,8 @@ public abstract class Workers implements RequestPool, AutoCloseable {
 	public void sampleDrainRate() {
 		long now = System.nanoTime();
 		long completed = completed();
-		boolean saturated = this.slots.busy() >= this.slots.capacity();
+		// Every admitted slot: under a concurrency limit, fewer than the capacity are ever busy.
+		boolean saturated = this.slots.busy() >= this.slots.admitting();
 		if (saturated && this.saturatedAtLastSample) {
 			this.drainRate.sample(now, completed);
 		}

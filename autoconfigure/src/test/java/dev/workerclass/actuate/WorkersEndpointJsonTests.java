@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.workerclass.actuate.WorkersEndpoint.FindingDescriptor;
 import dev.workerclass.actuate.autoconfigure.WorkersEndpointAutoConfiguration;
 import dev.workerclass.autoconfigure.WorkerClassAutoConfigurations;
+import dev.workerclass.limit.autoconfigure.ConcurrencyLimitAutoConfiguration;
 import dev.workerclass.diagnostics.Finding;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,7 +34,10 @@ class WorkersEndpointJsonTests {
 
 	private static final List<String> FIELDS = List.of("workerClass", "engine", "workers", "threads",
 			"workerConnections", "capacity", "busy", "idle", "queued", "maxQueued", "completed", "rejected",
-			"timedOut", "timeout", "resizes", "maxWorkers", "startedAt", "uptime", "offload", "diagnostics");
+			"timedOut", "timeout", "resizes", "maxWorkers", "startedAt", "uptime", "offload", "diagnostics", "limit");
+
+	private static final List<String> LIMIT_FIELDS = List.of("algorithm", "current", "min", "max", "changes",
+			"lineBound");
 
 	private static final List<String> OFFLOAD_FIELDS = List.of("threads", "busy", "queued", "completed", "rejected",
 			"timedOut");
@@ -67,6 +71,30 @@ class WorkersEndpointJsonTests {
 				assertThat(shown.keySet()).containsExactlyElementsOf(FIELDS);
 				assertThat(shown).containsEntry("diagnostics", null).containsEntry("threads", null);
 			});
+	}
+
+	@Test
+	void anAdaptiveLimitIsWrittenUnderLimitAndIsNullWithoutOne() {
+		new WebApplicationContextRunner()
+			.withConfiguration(WorkerClassAutoConfigurations.with(WorkersEndpointAutoConfiguration.class,
+					JacksonEndpointAutoConfiguration.class, ConcurrencyLimitAutoConfiguration.class))
+			.withPropertyValues(EXPOSE, "server.worker-class=virtual", "server.concurrency-limit.algorithm=vegas",
+					"server.concurrency-limit.min=5")
+			.run((context) -> {
+				Map<String, Object> shown = write(context.getBean(EndpointJsonMapper.class).get(),
+						context.getBean(WorkersEndpoint.class).workers());
+				Map<String, Object> limit = map(shown.get("limit"));
+				assertThat(limit.keySet()).containsExactlyElementsOf(LIMIT_FIELDS);
+				assertThat(limit).containsEntry("algorithm", "vegas")
+					.containsEntry("current", 5)
+					.containsEntry("min", 5)
+					.containsEntry("lineBound", 5);
+			});
+		new WebApplicationContextRunner().withConfiguration(CONFIGURATIONS)
+			.withPropertyValues(EXPOSE, "server.worker-class=virtual")
+			.run((context) -> assertThat(write(context.getBean(EndpointJsonMapper.class).get(),
+					context.getBean(WorkersEndpoint.class).workers()))
+				.containsEntry("limit", null));
 	}
 
 	@Test

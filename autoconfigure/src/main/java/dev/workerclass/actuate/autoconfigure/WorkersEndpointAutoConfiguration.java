@@ -11,6 +11,7 @@ import dev.workerclass.actuate.WorkersMeterBinder;
 import dev.workerclass.actuate.WorkersRequestValidator;
 import dev.workerclass.autoconfigure.WebServerEngine;
 import dev.workerclass.diagnostics.WorkersDiagnostics;
+import dev.workerclass.limit.AdaptiveLimit;
 import dev.workerclass.servlet.autoconfigure.ServletWorkersAutoConfiguration;
 import dev.workerclass.webflux.autoconfigure.ReactiveWorkersAutoConfiguration;
 import dev.workerclass.workers.OffloadWorkers;
@@ -42,9 +43,10 @@ public final class WorkersEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint(WorkersEndpoint.class)
 	WorkersEndpoint workersEndpoint(Workers workers, ObjectProvider<OffloadWorkers> offload,
-			ObjectProvider<WorkersDiagnostics> diagnostics, ApplicationContext context) {
+			ObjectProvider<WorkersDiagnostics> diagnostics, ObjectProvider<AdaptiveLimit> limit,
+			ApplicationContext context) {
 		return new WorkersEndpoint(workers, Optional.ofNullable(offload.getIfAvailable()), engineName(context),
-				Optional.ofNullable(diagnostics.getIfAvailable()));
+				Optional.ofNullable(diagnostics.getIfAvailable()), Optional.ofNullable(limit.getIfAvailable()));
 	}
 
 	@Bean
