@@ -43,7 +43,10 @@ public final class DrainRateSampler implements SmartLifecycle {
 		if (this.thread != null) {
 			return;
 		}
-		this.thread = Thread.ofPlatform().name(THREAD_NAME).daemon().start(this::run);
+		// Assigned before it starts: the thread runs only while it is the one this field names.
+		Thread sampler = Thread.ofPlatform().name(THREAD_NAME).daemon().unstarted(this::run);
+		this.thread = sampler;
+		sampler.start();
 	}
 
 	private void run() {
