@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.Test;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -37,23 +39,29 @@ class ConcurrencyLimitIT {
 
 	private static final Duration LOAD = Duration.ofSeconds(6);
 
-	private static final String[] VIRTUAL = { "server.worker-class=virtual", "server.workers=1",
-			"server.worker-connections=200", "management.endpoints.web.exposure.include=workers" };
-
-	@Test
-	void aGradientLimitCutsTheLatencyBehindASaturatedPoolAndRefusesTheRestWithRetryAfter() throws Exception {
+	/**
+	 * Under {@code virtual} the handler's virtual thread waits on the pool; under {@code reactive}
+	 * the blocking handler is offloaded and its event-loop slot waits. Either way the worker slots
+	 * enforce the limit.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "virtual", "reactive" })
+	void aGradientLimitCutsTheLatencyBehindASaturatedPoolAndRefusesTheRestWithRetryAfter(String workerClass)
+			throws Exception {
+		String[] base = { "server.worker-class=" + workerClass, "server.workers=1", "server.worker-connections=200",
+				"management.endpoints.web.exposure.include=workers" };
 		Load fixed;
-		try (RunningServer server = RunningServer.start(PoolApp.class, VIRTUAL)) {
+		try (RunningServer server = RunningServer.start(PoolApp.class, base)) {
 			fixed = load(server);
 		}
 		Load limited;
 		Map<String, Object> limit;
-		try (RunningServer server = RunningServer.start(PoolApp.class, with(VIRTUAL,
-				"server.concurrency-limit.algorithm=gradient", "server.concurrency-limit.min=4"))) {
+		try (RunningServer server = RunningServer.start(PoolApp.class,
+				with(base, "server.concurrency-limit.algorithm=gradient", "server.concurrency-limit.min=4"))) {
 			limited = load(server);
 			limit = workers(server);
 		}
-		System.out.printf("fixed: %s; gradient: %s%n", fixed, limited);
+		System.out.printf("%s fixed: %s; gradient: %s; %s%n", workerClass, fixed, limited, limit.get("limit"));
 		// Fixed: every client's request is in flight, waiting for one of four connections.
 		assertThat(fixed.refused).isZero();
 		assertThat(fixed.median()).isGreaterThan(Duration.ofMillis(200));
@@ -64,7 +72,9 @@ class ConcurrencyLimitIT {
 		assertThat(limited.refused).isPositive();
 		assertThat(limited.refusedWithoutRetryAfter).isZero();
 		assertThat(limited.served).isGreaterThan(fixed.served * 6 / 10);
-		assertThat(limit).containsKey("limit");
+		assertThat(limit.get("limit")).asInstanceOf(InstanceOfAssertFactories.MAP)
+			.containsEntry("algorithm", "gradient")
+			.containsEntry("min", 4);
 	}
 
 	private static String[] with(String[] base, String... more) {
