@@ -212,6 +212,14 @@ public abstract class Workers implements RequestPool, AutoCloseable {
 		this.pinnedWorkerCountReason = reason;
 	}
 
+	/**
+	 * Why the worker count cannot change on this engine, as {@link #pinWorkerCount} was told, or
+	 * {@code null} while it can: an autoscaler reads it to stop rather than try in vain.
+	 */
+	public @Nullable String pinnedWorkerCountReason() {
+		return this.pinnedWorkerCountReason;
+	}
+
 	/** Called with the new settings after every resize; engines use it to follow (connection limits, event loops). */
 	public void onResize(Consumer<WorkerSettings> listener) {
 		this.resizeListeners.add(listener);
