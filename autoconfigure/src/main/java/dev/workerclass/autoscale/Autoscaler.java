@@ -40,6 +40,8 @@ public final class Autoscaler implements AutoCloseable {
 
 	private final List<Consumer<Decision>> listeners = new CopyOnWriteArrayList<>();
 
+	private final List<Consumer<String>> stopListeners = new CopyOnWriteArrayList<>();
+
 	private final AtomicLong decisions = new AtomicLong();
 
 	// Guards the policy, which the sampling thread feeds and a manual resize (on its own thread) resets.
@@ -85,6 +87,11 @@ public final class Autoscaler implements AutoCloseable {
 		this.listeners.add(listener);
 	}
 
+	/** Calls {@code listener} with the reason once the autoscaler stops for good. */
+	public void onStopped(Consumer<String> listener) {
+		this.stopListeners.add(listener);
+	}
+
 	/**
 	 * Starts sampling on a new thread, with a fresh policy: what was seen before a stop says
 	 * nothing now. Does nothing if running, or if stopped for good; workers that cannot be resized
@@ -96,7 +103,7 @@ public final class Autoscaler implements AutoCloseable {
 		}
 		String cannot = cannotResize(this.workers);
 		if (cannot != null) {
-			this.stopped = cannot;
+			stopFor(cannot);
 			return;
 		}
 		synchronized (this.lock) {
@@ -234,6 +241,14 @@ public final class Autoscaler implements AutoCloseable {
 		synchronized (this) {
 			if (this.thread == Thread.currentThread()) {
 				this.thread = null;
+			}
+		}
+		for (Consumer<String> listener : this.stopListeners) {
+			try {
+				listener.accept(reason);
+			}
+			catch (RuntimeException ex) {
+				// As for decisions: reporting the stop must not fail it.
 			}
 		}
 	}
