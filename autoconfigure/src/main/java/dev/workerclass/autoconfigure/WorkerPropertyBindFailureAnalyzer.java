@@ -19,17 +19,26 @@ import org.springframework.core.annotation.Order;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class WorkerPropertyBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> {
 
-	private static final Map<String, String> EXPECTED = Map.of(
-			"server.workers", "a whole number from 1 to " + WorkerSettings.MAX_WORKERS,
-			"server.threads", "a whole number from 1 to " + WorkerSettings.MAX_PER_WORKER,
-			"server.worker-connections", "a whole number from 1 to " + WorkerSettings.MAX_PER_WORKER,
-			"server.backlog", "a whole number from 1 to 65535",
-			"server.max-workers", "a whole number from 1 to " + WorkerSettings.MAX_WORKERS,
-			"server.max-queued", "a whole number from 0 to " + WorkerSettings.MAX_CAPACITY,
-			"server.keep-alive", "a duration, e.g. 5s or 500ms",
-			"server.timeout", "a duration, e.g. 30s, or 0 for none",
-			"server.offload-threads", "a whole number from 1 to " + WorkerSettings.MAX_PER_WORKER,
-			"server.graceful-timeout", "a duration, e.g. 30s");
+	private static final Map<String, String> EXPECTED = Map.ofEntries(
+			Map.entry("server.workers", "a whole number from 1 to " + WorkerSettings.MAX_WORKERS),
+			Map.entry("server.threads", "a whole number from 1 to " + WorkerSettings.MAX_PER_WORKER),
+			Map.entry("server.worker-connections", "a whole number from 1 to " + WorkerSettings.MAX_PER_WORKER),
+			Map.entry("server.backlog", "a whole number from 1 to 65535"),
+			Map.entry("server.max-workers", "a whole number from 1 to " + WorkerSettings.MAX_WORKERS),
+			Map.entry("server.max-queued", "a whole number from 0 to " + WorkerSettings.MAX_CAPACITY),
+			Map.entry("server.keep-alive", "a duration, e.g. 5s or 500ms"),
+			Map.entry("server.timeout", "a duration, e.g. 30s, or 0 for none"),
+			Map.entry("server.offload-threads", "a whole number from 1 to " + WorkerSettings.MAX_PER_WORKER),
+			Map.entry("server.graceful-timeout", "a duration, e.g. 30s"),
+			Map.entry("server.autoscale.enabled", "true or false"),
+			Map.entry("server.autoscale.min-workers", "a whole number from 1 to server.max-workers"),
+			Map.entry("server.autoscale.interval", "a positive duration, e.g. 100ms"),
+			Map.entry("server.autoscale.grow-after", "a positive duration, e.g. 3s"),
+			Map.entry("server.autoscale.shrink-after", "a positive duration, e.g. 10s"),
+			Map.entry("server.autoscale.cooldown", "a positive duration, e.g. 10s"),
+			Map.entry("server.autoscale.grow-above", "a busy share above 0 and at most 1, e.g. 0.5 for 50%"),
+			Map.entry("server.autoscale.shrink-below",
+					"a busy share above 0 and below server.autoscale.grow-above, e.g. 0.25 for 25%"));
 
 	@Override
 	protected @Nullable FailureAnalysis analyze(Throwable rootFailure, BindException cause) {
