@@ -224,7 +224,6 @@ public abstract class Workers implements RequestPool, AutoCloseable {
 	}
 
 	/**
-<<<<<<< HEAD
 	 * Admits at most {@code limit} requests at once (never more than the capacity): the knob of an
 	 * adaptive concurrency limit. Requests over it wait in the line or are refused, as over the capacity.
 	 */
@@ -253,15 +252,16 @@ public abstract class Workers implements RequestPool, AutoCloseable {
 	}
 
 	/** Tells {@code observer} of each admitted request when it ends (see {@link SlotObserver}). */
-	public void observeSlots(SlotObserver observer) {
+	public void observeSlots(@Nullable SlotObserver observer) {
 		this.slots.observe(observer);
-=======
+	}
+
+	/**
 	 * Why the worker count cannot change on this engine, as {@link #pinWorkerCount} was told, or
 	 * {@code null} while it can: an autoscaler reads it to stop rather than try in vain.
 	 */
 	public @Nullable String pinnedWorkerCountReason() {
 		return this.pinnedWorkerCountReason;
->>>>>>> autoscale
 	}
 
 	/** Called with the new settings after every resize; engines use it to follow (connection limits, event loops). */

@@ -8,6 +8,7 @@ import dev.workerclass.autoscale.AutoscaleSettings;
 import dev.workerclass.autoscale.Autoscaler;
 import dev.workerclass.workers.Workers;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.workerclass.autoconfigure.StarterFailureAnalyzers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -169,21 +170,7 @@ class AutoscaleAutoConfigurationTests {
 	}
 
 	static FailureAnalysis analyze(Throwable failure) {
-		// The starter's analyzers as spring.factories registers them, so a missing registration fails too.
-		List<FailureAnalyzer> analyzers = SpringFactoriesLoader
-			.forDefaultResourceLocation(AutoscaleAutoConfigurationTests.class.getClassLoader())
-			.load(FailureAnalyzer.class, SpringFactoriesLoader.FailureHandler.handleMessage((message, ex) -> {
-			}))
-			.stream()
-			.filter((analyzer) -> analyzer.getClass().getPackageName().startsWith("dev.workerclass"))
-			.toList();
-		for (FailureAnalyzer analyzer : analyzers) {
-			FailureAnalysis analysis = analyzer.analyze(failure);
-			if (analysis != null) {
-				return analysis;
-			}
-		}
-		throw new AssertionError("No workerclass failure analyzer recognised " + failure);
+		return StarterFailureAnalyzers.analyze(failure);
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.workerclass.limit.autoconfigure;
 
+import dev.workerclass.autoconfigure.StarterFailureAnalyzers;
 import dev.workerclass.autoconfigure.WorkerClassAutoConfigurations;
 import dev.workerclass.limit.AdaptiveLimit;
 import dev.workerclass.workers.InvalidWorkerSettingException;
@@ -7,6 +8,7 @@ import dev.workerclass.workers.Workers;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
@@ -81,12 +83,25 @@ class ConcurrencyLimitAutoConfigurationTests {
 	}
 
 	@Test
-	void anUnknownAlgorithmFailsToBind() {
+	void anUnknownAlgorithmFailsToBindAndTheAnalysisSaysWhatIsValid() {
 		this.servlet.withPropertyValues("server.worker-class=virtual", "server.concurrency-limit.algorithm=fast")
-			.run((context) -> assertThat(context).getFailure()
-				.satisfies((failure) -> assertThat(bindFailure(failure)).isNotNull()
+			.run((context) -> {
+				assertThat(bindFailure(context.getStartupFailure())).isNotNull()
 					.satisfies((bind) -> assertThat(bind.getName().toString())
-						.isEqualTo("server.concurrency-limit.algorithm"))));
+						.isEqualTo("server.concurrency-limit.algorithm"));
+				FailureAnalysis analysis = StarterFailureAnalyzers.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("server.concurrency-limit.algorithm=fast")
+					.contains("one of fixed, aimd, gradient or vegas");
+			});
+	}
+
+	@Test
+	void aBadMinimumIsAnalysedWithTheRangeThatIsValid() {
+		this.servlet
+			.withPropertyValues("server.worker-class=virtual", "server.concurrency-limit.algorithm=aimd",
+					"server.concurrency-limit.min=0")
+			.run((context) -> assertThat(StarterFailureAnalyzers.analyze(context.getStartupFailure())
+				.getDescription()).contains("server.concurrency-limit.min=0").contains("a whole number from 1 to"));
 	}
 
 	@Test
