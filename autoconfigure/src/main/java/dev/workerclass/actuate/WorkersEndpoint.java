@@ -10,6 +10,9 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonInclude.Include;
+import dev.workerclass.autoscale.AutoscaleReport;
+import dev.workerclass.autoscale.Autoscaler;
+import dev.workerclass.autoscale.Decision;
 import dev.workerclass.diagnostics.EventLoopReport;
 import dev.workerclass.diagnostics.Finding;
 import dev.workerclass.diagnostics.VirtualThreadReport;
@@ -57,6 +60,8 @@ public class WorkersEndpoint {
 
 	private final Optional<AdaptiveLimit> limit;
 
+	private final Optional<Autoscaler> autoscaler;
+
 	/**
 	 * @param workers the workers shown and resized
 	 * @param offload the offload pool, shown under {@code offload} (null there without one)
@@ -66,20 +71,23 @@ public class WorkersEndpoint {
 	 */
 	public WorkersEndpoint(Workers workers, Optional<OffloadWorkers> offload, Supplier<String> engine,
 			Optional<WorkersDiagnostics> diagnostics) {
-		this(workers, offload, engine, diagnostics, Optional.empty());
+		this(workers, offload, engine, diagnostics, Optional.empty(), Optional.empty());
 	}
 
 	/**
-	 * As {@link #WorkersEndpoint(Workers, Optional, Supplier, Optional)}, with the adaptive
-	 * concurrency limit, shown under {@code limit} (null there without one).
+	 * As {@link #WorkersEndpoint(Workers, Optional, Supplier, Optional)}, with what makes the
+	 * capacity follow load.
+	 * @param limit the adaptive concurrency limit, shown under {@code limit} (null there without one)
+	 * @param autoscaler the autoscaler, shown under {@code autoscale} (null there when it is off)
 	 */
 	public WorkersEndpoint(Workers workers, Optional<OffloadWorkers> offload, Supplier<String> engine,
-			Optional<WorkersDiagnostics> diagnostics, Optional<AdaptiveLimit> limit) {
+			Optional<WorkersDiagnostics> diagnostics, Optional<AdaptiveLimit> limit, Optional<Autoscaler> autoscaler) {
 		this.workers = workers;
 		this.offload = offload;
 		this.engine = engine;
 		this.diagnostics = diagnostics;
 		this.limit = limit;
+		this.autoscaler = autoscaler;
 	}
 
 	@ReadOperation
@@ -133,7 +141,8 @@ public class WorkersEndpoint {
 				Duration.between(snapshot.startedAt(), Instant.now()).withNanos(0).toString(),
 				this.offload.map((pool) -> OffloadDescriptor.of(pool.snapshot())).orElse(null),
 				this.diagnostics.flatMap(DiagnosticsDescriptor::of).orElse(null),
-				this.limit.map((adaptive) -> LimitDescriptor.of(adaptive.report())).orElse(null));
+				this.limit.map((adaptive) -> LimitDescriptor.of(adaptive.report())).orElse(null),
+				this.autoscaler.map((scaler) -> AutoscaleDescriptor.of(scaler.report())).orElse(null));
 	}
 
 	/** A 400 whose problem detail says what was wrong and what would be accepted. */
@@ -207,14 +216,58 @@ public class WorkersEndpoint {
 	 * watched (the platform-thread classes, or diagnostics off)
 	 * @param limit the adaptive concurrency limit; {@code null} when the capacity is the limit
 	 * ({@code server.concurrency-limit.algorithm=fixed})
+	 * @param autoscale the autoscaler; {@code null} when it is off ({@code server.autoscale.enabled=false})
 	 */
 	@JsonInclude(Include.ALWAYS)
 	public record WorkersDescriptor(String workerClass, String engine, int workers, @Nullable Integer threads,
 			@Nullable Integer workerConnections, int capacity, int busy, int idle, int queued, int maxQueued,
 			long completed, long rejected, long timedOut, String timeout, long resizes, int maxWorkers,
 			String startedAt, String uptime, @Nullable OffloadDescriptor offload,
-			@Nullable DiagnosticsDescriptor diagnostics, @Nullable LimitDescriptor limit)
-			implements OperationResponseBody {
+			@Nullable DiagnosticsDescriptor diagnostics, @Nullable LimitDescriptor limit,
+			@Nullable AutoscaleDescriptor autoscale) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * The autoscaler, which grows and shrinks the workers with their load.
+	 *
+	 * @param enabled whether it is running; {@code false} once it stopped for good (see {@code stopped})
+	 * @param minWorkers the fewest workers it shrinks to ({@code server.autoscale.min-workers})
+	 * @param maxWorkers the most it grows to ({@code server.max-workers})
+	 * @param decisions resizes it made since start
+	 * @param last its latest decision; {@code null} before the first
+	 * @param stopped why it stopped for good; {@code null} while it runs
+	 */
+	@JsonInclude(Include.ALWAYS)
+	public record AutoscaleDescriptor(boolean enabled, int minWorkers, int maxWorkers, long decisions,
+			@Nullable DecisionDescriptor last, @Nullable String stopped) {
+
+		static AutoscaleDescriptor of(AutoscaleReport report) {
+			Decision last = report.last();
+			return new AutoscaleDescriptor(report.enabled(), report.minWorkers(), report.maxWorkers(),
+					report.decisions(), (last != null) ? DecisionDescriptor.of(last) : null, report.stopped());
+		}
+
+	}
+
+	/**
+	 * One decision of the autoscaler.
+	 *
+	 * @param at when it was made, an ISO-8601 instant
+	 * @param direction {@code up} or {@code down}
+	 * @param from workers before
+	 * @param to workers after
+	 * @param reason what the load was, as the log line says it
+	 */
+	@JsonInclude(Include.ALWAYS)
+	public record DecisionDescriptor(@Nullable String at, String direction, int from, int to, String reason) {
+
+		static DecisionDescriptor of(Decision decision) {
+			Instant at = decision.at();
+			return new DecisionDescriptor((at != null) ? at.toString() : null,
+					decision.direction().name().toLowerCase(Locale.ROOT), decision.from(), decision.to(),
+					decision.reason());
+		}
 
 	}
 

@@ -6,9 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.workerclass.actuate.WorkersEndpoint.DecisionDescriptor;
 import dev.workerclass.actuate.WorkersEndpoint.FindingDescriptor;
 import dev.workerclass.actuate.autoconfigure.WorkersEndpointAutoConfiguration;
 import dev.workerclass.autoconfigure.WorkerClassAutoConfigurations;
+import dev.workerclass.autoscale.Decision;
+import dev.workerclass.autoscale.autoconfigure.AutoscaleAutoConfiguration;
 import dev.workerclass.diagnostics.Finding;
 import dev.workerclass.limit.autoconfigure.ConcurrencyLimitAutoConfiguration;
 import org.junit.jupiter.api.Test;
@@ -34,7 +37,8 @@ class WorkersEndpointJsonTests {
 
 	private static final List<String> FIELDS = List.of("workerClass", "engine", "workers", "threads",
 			"workerConnections", "capacity", "busy", "idle", "queued", "maxQueued", "completed", "rejected",
-			"timedOut", "timeout", "resizes", "maxWorkers", "startedAt", "uptime", "offload", "diagnostics", "limit");
+			"timedOut", "timeout", "resizes", "maxWorkers", "startedAt", "uptime", "offload", "diagnostics", "limit",
+			"autoscale");
 
 	private static final List<String> LIMIT_FIELDS = List.of("algorithm", "current", "min", "max", "changes",
 			"lineBound");
@@ -95,6 +99,46 @@ class WorkersEndpointJsonTests {
 			.run((context) -> assertThat(write(context.getBean(EndpointJsonMapper.class).get(),
 					context.getBean(WorkersEndpoint.class).workers()))
 				.containsEntry("limit", null));
+	}
+
+	@Test
+	void theAutoscalerIsWrittenUnderAutoscaleAndIsNullWhenOff() {
+		new WebApplicationContextRunner()
+			.withConfiguration(WorkerClassAutoConfigurations.with(WorkersEndpointAutoConfiguration.class,
+					JacksonEndpointAutoConfiguration.class, AutoscaleAutoConfiguration.class))
+			.withPropertyValues(EXPOSE, "server.worker-class=thread", "server.workers=2", "server.max-workers=9",
+					"server.autoscale.enabled=true")
+			.run((context) -> {
+				context.start();
+				Map<String, Object> shown = write(context.getBean(EndpointJsonMapper.class).get(),
+						context.getBean(WorkersEndpoint.class).workers());
+				Map<String, Object> autoscale = map(shown.get("autoscale"));
+				assertThat(autoscale.keySet()).containsExactly("enabled", "minWorkers", "maxWorkers", "decisions",
+						"last", "stopped");
+				assertThat(autoscale).containsEntry("minWorkers", 2)
+					.containsEntry("maxWorkers", 9)
+					.containsEntry("decisions", 0)
+					.containsEntry("last", null)
+					.containsEntry("stopped", null);
+			});
+		new WebApplicationContextRunner().withConfiguration(CONFIGURATIONS)
+			.withPropertyValues(EXPOSE, "server.worker-class=thread")
+			.run((context) -> assertThat(write(context.getBean(EndpointJsonMapper.class).get(),
+					context.getBean(WorkersEndpoint.class).workers()))
+				.containsEntry("autoscale", null));
+	}
+
+	@Test
+	void aDecisionShowsWhenWhichWayFromToAndWhy() {
+		Decision decision = new Decision(Decision.Direction.UP, 2, 5, "busy 92% over 3s, 14 waiting",
+				Instant.parse("2026-01-01T00:00:00Z"));
+		Map<String, Object> shown = write(JsonMapper.builder().build(), DecisionDescriptor.of(decision));
+		assertThat(shown.keySet()).containsExactly("at", "direction", "from", "to", "reason");
+		assertThat(shown).containsEntry("at", "2026-01-01T00:00:00Z")
+			.containsEntry("direction", "up")
+			.containsEntry("from", 2)
+			.containsEntry("to", 5)
+			.containsEntry("reason", "busy 92% over 3s, 14 waiting");
 	}
 
 	@Test

@@ -10,6 +10,7 @@ import dev.workerclass.actuate.WorkersInfoContributor;
 import dev.workerclass.actuate.WorkersMeterBinder;
 import dev.workerclass.actuate.WorkersRequestValidator;
 import dev.workerclass.autoconfigure.WebServerEngine;
+import dev.workerclass.autoscale.Autoscaler;
 import dev.workerclass.diagnostics.WorkersDiagnostics;
 import dev.workerclass.limit.AdaptiveLimit;
 import dev.workerclass.servlet.autoconfigure.ServletWorkersAutoConfiguration;
@@ -44,9 +45,10 @@ public final class WorkersEndpointAutoConfiguration {
 	@ConditionalOnAvailableEndpoint(WorkersEndpoint.class)
 	WorkersEndpoint workersEndpoint(Workers workers, ObjectProvider<OffloadWorkers> offload,
 			ObjectProvider<WorkersDiagnostics> diagnostics, ObjectProvider<AdaptiveLimit> limit,
-			ApplicationContext context) {
+			ObjectProvider<Autoscaler> autoscaler, ApplicationContext context) {
 		return new WorkersEndpoint(workers, Optional.ofNullable(offload.getIfAvailable()), engineName(context),
-				Optional.ofNullable(diagnostics.getIfAvailable()), Optional.ofNullable(limit.getIfAvailable()));
+				Optional.ofNullable(diagnostics.getIfAvailable()), Optional.ofNullable(limit.getIfAvailable()),
+				Optional.ofNullable(autoscaler.getIfAvailable()));
 	}
 
 	@Bean
