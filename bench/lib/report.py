@@ -19,6 +19,8 @@ import statistics
 import subprocess
 import sys
 
+import capacity   # bench/lib/capacity.py: the "Capacity that follows load" section
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 RES = os.path.join(ROOT, "bench/results")
@@ -728,6 +730,9 @@ def main():
                 tops.append("`%s` in `%s`" % (k.rsplit(".", 2)[-2] + "." + k.rsplit(".", 1)[-1], sv["id"]))
         w("\n**Reading.** Most sampled in the starter (last round): %s.\n" % (", ".join(tops) or "none"))
         w(commands_link(mode, 7, len(recs)))
+
+    # ---------------------------------------------------------------- capacity (bench/capacity.sh)
+    w(capacity.section(portable))
 
     # ---------------------------------------------------------------- preamble and summary
     pre = [machine_line(machine)] if machine else []
