@@ -43,7 +43,7 @@ MODES = {
     # phases of step as (name, clients, seconds); the steady part of a phase starts `steady_after` in
     "quick": dict(rounds=1, warm_s=5, steady_after=5,
                   step=[("low", 4, 8), ("high", 64, 15), ("low again", 4, 20)],
-                  db_warm_s=5, db_secs=12),
+                  db_warm_s=8, db_secs=12),
     "full": dict(rounds=3, warm_s=10, steady_after=10,
                  step=[("low", 4, 20), ("high", 64, 30), ("low again", 4, 40)],
                  db_warm_s=10, db_secs=30),
@@ -282,8 +282,9 @@ def warm(srv, route, clients, secs):
 
 def step_round(p, sid, args, rnd, out):
     with start_server(sid, args, out) as srv:
-        # 1 client on /todos: busy stays at 1 of 4, under grow-above (0.5), so warming grows nothing.
-        warm(srv, "/todos", 1, p["warm_s"])
+        # The route with no sleep, 1 client: busy stays at 1 of 4, under grow-above (0.5), so warming
+        # compiles the request path and grows nothing.
+        warm(srv, "/test?ms=0", 1, p["warm_s"])
         load = Load(srv.port, STEP_ROUTE, max(c for _, c, _ in p["step"]))
         load.start()
         poll = Poller(srv.port, load.t0).start()
@@ -309,13 +310,14 @@ def step_round(p, sid, args, rnd, out):
         ph["workers_max"] = max(ws) if ws else None
     drop = phases[-1]["start_s"]
     return dict(server=sid, round=rnd, command=command, log=logpath, phases=phases,
+                autoscale_seen=any(x.get("autoscale") is not None for x in samples),
                 back_to_min_s=back_to_min(samples, drop, phases[-1]["end_s"], minimum), min_workers=minimum,
                 timeline=timeline(reqs, samples, t), state_after=state, samples=len(samples))
 
 
 def db_round(p, sid, args, rnd, out):
     with start_server(sid, args, out) as srv:
-        warm(srv, "/todos", 1, 3)   # the first requests' class loading out of the window
+        warm(srv, "/db?ms=0", 1, 3)   # the first requests' class loading; the load's warm-up follows
         load = Load(srv.port, DB_ROUTE, DB_CLIENTS).start()
         poll = Poller(srv.port, load.t0).start()
         load.active = DB_CLIENTS
@@ -334,6 +336,7 @@ def db_round(p, sid, args, rnd, out):
     fig.update(limit_median=statistics.median(lim) if lim else None, limit_min=min(lim, default=None),
                limit_max=max(lim, default=None), limit_object=get(state, "limit"))
     return dict(server=sid, round=rnd, command=command, log=logpath, window=[p["db_warm_s"], total],
+                limit_seen=any(x.get("limit") is not None for x in samples),
                 figures=fig, timeline=timeline(reqs, samples, total), state_after=state, samples=len(samples))
 
 
@@ -506,12 +509,19 @@ def _cell(summary, sid, key, nd=0):
     return "%s (%s–%s)" % (fmt(s["median"]), fmt(s["min"]), fmt(s["max"]))
 
 
+def verdict_row(t, mode):
+    t = list(t)
+    if mode != "full":
+        t[-1] += " (quick run: not a finding)"
+    return t
+
+
 def _table(head, rows):
     out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     return "\n".join(out + ["| " + " | ".join(str(c) for c in row) + " |" for row in rows])
 
 
-def _plot(name, title, ylabel, series, mode, steps=False):
+def _plot(name, title, ylabel, series, mode, steps=False, marks=(), ymax="*"):
     """A line per server over time; series: [(label, [(t, value)])]. Returns the markdown or ''."""
     series = [(l, pts) for l, pts in series if any(v is not None for _, v in pts)]
     if not series:
@@ -526,9 +536,12 @@ def _plot(name, title, ylabel, series, mode, steps=False):
             f.write("".join("%s %s\n" % (t, "NaN" if v is None else v) for t, v in pts))
         plots.append('"%s" using 1:2 with %s lw 2 title "%s"' % (dat, "steps" if steps else "lines", label))
     png = "%s-%s.png" % (name, mode)
+    # marks: (second, label) drawn as dashed vertical lines, e.g. where a phase starts
+    arrows = "".join('set arrow from %s, graph 0 to %s, graph 1 nohead dt 2 lc rgb "gray40"; '
+                     'set label "%s" at %s, graph 0.97 offset 0.5,0 font ",8"; ' % (t, t, l, t) for t, l in marks)
     script = ('set terminal pngcairo size 1000,380 font ",9"; set output "%s"; set title "%s"; set xlabel "seconds"; '
-              'set ylabel "%s"; set yrange [0:*]; set grid; set key top right; plot %s'
-              % (os.path.join(IMG, png), title, ylabel, ", ".join(plots)))
+              'set ylabel "%s"; set yrange [0:%s]; set grid; set key top right; %splot %s'
+              % (os.path.join(IMG, png), title, ylabel, ymax, arrows, ", ".join(plots)))
     try:
         subprocess.run(["gnuplot"], input=script + "\n", text=True, check=True, capture_output=True, timeout=60)
     except Exception as e:
@@ -575,14 +588,20 @@ def section(portable=lambda s: s):
         w(_table(["server", "phase", "p50 ms", "p99 ms", "req/s", "503s", "workers max", "resizes while steady",
                   "back at minimum, s"], rows))
         w("")
-        w(_table(["target", "measured (autoscaled)", "verdict"], [list(t) for t in step["targets"]]))
+        w(_table(["target", "measured (autoscaled)", "verdict"], [verdict_row(t, mode) for t in step["targets"]]))
         w("")
         firsts = [next((r for r in step["rounds"] if r["server"] == s["id"]), None) for s in step["servers"]]
         firsts = [r for r in firsts if r]
+        marks = [(p["start_s"], "%d clients" % p["clients"]) for p in firsts[0]["phases"]] if firsts else []
         w(_plot("capacity-step-workers", "Workers over time (round 1)", "workers",
-                [(r["server"], [(x["t"], x["workers"]) for x in r["timeline"]]) for r in firsts], mode, steps=True))
+                [(r["server"], [(x["t"], x["workers"]) for x in r["timeline"]]) for r in firsts], mode, steps=True, marks=marks,
+                ymax=17))   # the ceiling, server.max-workers=16
         w(_plot("capacity-step-p99", "p99 latency per second (round 1)", "p99 ms",
-                [(r["server"], [(x["t"], x["p99_ms"]) for x in r["timeline"]]) for r in firsts], mode))
+                [(r["server"], [(x["t"], x["p99_ms"]) for x in r["timeline"]]) for r in firsts], mode, marks=marks))
+        absent = sorted({r["server"] for r in step["rounds"] if r["server"] != "fixed" and not r.get("autoscale_seen")})
+        if absent:
+            w("`/actuator/workers` showed no `autoscale` object for %s: that server ran without an autoscaler.\n"
+              % ", ".join("`%s`" % a for a in absent))
     if db:
         w("### A concurrency limit in front of a pool of 10 connections\n")
         pr = db["params"]
@@ -608,16 +627,21 @@ def section(portable=lambda s: s):
             if s["id"] != "fixed" and s["id"] in sm:
                 what, verdict, _ = refusal_verdict(db["rounds"], s["id"])
                 tg.append(["`%s`: %s" % (s["id"], TARGETS_TEXT["db"][2]), what, verdict])
-        w(_table(["target", "measured", "verdict"], tg))
+        w(_table(["target", "measured", "verdict"], [verdict_row(t, mode) for t in tg]))
         w("")
         firsts = [next((r for r in db["rounds"] if r["server"] == s["id"]), None) for s in db["servers"]]
         firsts = [r for r in firsts if r]
+        marks = [(pr["warm_s"], "window")]
         w(_plot("capacity-db-goodput", "Goodput per second (round 1)", "200s per second",
-                [(r["server"], [(x["t"], x["ok"]) for x in r["timeline"]]) for r in firsts], mode))
+                [(r["server"], [(x["t"], x["ok"]) for x in r["timeline"]]) for r in firsts], mode, marks=marks))
         w(_plot("capacity-db-p99", "p99 latency of 200s per second (round 1)", "p99 ms",
-                [(r["server"], [(x["t"], x["p99_ms"]) for x in r["timeline"]]) for r in firsts], mode))
+                [(r["server"], [(x["t"], x["p99_ms"]) for x in r["timeline"]]) for r in firsts], mode, marks=marks))
         w(_plot("capacity-db-limit", "Concurrency limit over time (round 1)", "limit.current",
-                [(r["server"], [(x["t"], x["limit"]) for x in r["timeline"]]) for r in firsts], mode, steps=True))
+                [(r["server"], [(x["t"], x["limit"]) for x in r["timeline"]]) for r in firsts], mode, steps=True, marks=marks))
+        absent = sorted({r["server"] for r in db["rounds"] if r["server"] != "fixed" and not r.get("limit_seen")})
+        if absent:
+            w("`/actuator/workers` showed no `limit` for %s: that server ran without a concurrency limit.\n"
+              % ", ".join("`%s`" % a for a in absent))
     cmds = []
     for exp in ("step", "db"):
         for r in (recs.get(exp) or {}).get("rounds", []):
