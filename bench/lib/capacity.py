@@ -262,6 +262,14 @@ def start_server(sid, args, out):
     return bench.JavaServer(spec, out)
 
 
+def client_cpu(since=None, secs=None):
+    """This process's CPU seconds (the load and the poller); with `since`, the share of a core used
+    since then over secs: near 1.0 the load itself was the bottleneck, not the server."""
+    t = os.times()
+    now = t.user + t.system
+    return now if since is None else round((now - since) / max(secs, 1e-9), 3)
+
+
 def save_raw(out, name, reqs):
     d = os.path.join(out, "raw")
     os.makedirs(d, exist_ok=True)
@@ -286,6 +294,7 @@ def step_round(p, sid, args, rnd, out):
         # compiles the request path and grows nothing.
         warm(srv, "/test?ms=0", 1, p["warm_s"])
         load = Load(srv.port, STEP_ROUTE, max(c for _, c, _ in p["step"]))
+        cpu0 = client_cpu()
         load.start()
         poll = Poller(srv.port, load.t0).start()
         phases, t = [], 0.0
@@ -295,6 +304,7 @@ def step_round(p, sid, args, rnd, out):
             t += secs
             time.sleep(max(0.0, t - load.now()))
         load.active = 0
+        cpu = client_cpu(cpu0, t)
         load.close()
         poll.close()
         state = last_state(srv.port)
@@ -310,7 +320,7 @@ def step_round(p, sid, args, rnd, out):
         ph["workers_max"] = max(ws) if ws else None
     drop = phases[-1]["start_s"]
     return dict(server=sid, round=rnd, command=command, log=logpath, phases=phases,
-                autoscale_seen=any(x.get("autoscale") is not None for x in samples),
+                client_cpu=cpu, autoscale_seen=any(x.get("autoscale") is not None for x in samples),
                 back_to_min_s=back_to_min(samples, drop, phases[-1]["end_s"], minimum), min_workers=minimum,
                 timeline=timeline(reqs, samples, t), state_after=state, samples=len(samples))
 
@@ -318,12 +328,14 @@ def step_round(p, sid, args, rnd, out):
 def db_round(p, sid, args, rnd, out):
     with start_server(sid, args, out) as srv:
         warm(srv, "/db?ms=0", 1, 3)   # the first requests' class loading; the load's warm-up follows
+        cpu0 = client_cpu()
         load = Load(srv.port, DB_ROUTE, DB_CLIENTS).start()
         poll = Poller(srv.port, load.t0).start()
         load.active = DB_CLIENTS
         total = p["db_warm_s"] + p["db_secs"]
         time.sleep(max(0.0, total - load.now()))
         load.active = 0
+        cpu = client_cpu(cpu0, total)
         load.close()
         poll.close()
         state = last_state(srv.port)
@@ -336,7 +348,7 @@ def db_round(p, sid, args, rnd, out):
     fig.update(limit_median=statistics.median(lim) if lim else None, limit_min=min(lim, default=None),
                limit_max=max(lim, default=None), limit_object=get(state, "limit"))
     return dict(server=sid, round=rnd, command=command, log=logpath, window=[p["db_warm_s"], total],
-                limit_seen=any(x.get("limit") is not None for x in samples),
+                client_cpu=cpu, limit_seen=any(x.get("limit") is not None for x in samples),
                 figures=fig, timeline=timeline(reqs, samples, total), state_after=state, samples=len(samples))
 
 
@@ -456,12 +468,12 @@ def run(mode, exps):
             if exp == "step":
                 log("    " + "; ".join("%s: p99 %s ms, %s req/s, workers max %s, resizes steady %s" % (
                     ph["name"], ph["p99_ms"], ph["goodput_rps"], ph["workers_max"], ph["resizes_steady"]) for ph in r["phases"])
-                    + "; back to min %s s" % r["back_to_min_s"])
+                    + "; back to min %s s; load client %.0f%% of a core" % (r["back_to_min_s"], 100 * r["client_cpu"]))
             else:
                 f = r["figures"]
                 log("    p50 %s ms, p99 %s ms, goodput %s/s, 503s %d (%d with Retry-After), other %d, limit %s" % (
                     f["p50_ms"], f["p99_ms"], f["goodput_rps"], f["refused_503"], f["refused_with_retry_after"],
-                    f["other_non_200"], f["limit_median"]))
+                    f["other_non_200"], f["limit_median"]) + "; load client %.0f%% of a core" % (100 * r["client_cpu"]))
         except Exception as ex:   # one server failing must not lose the rest of the run
             log("    FAILED: %s: %s" % (type(ex).__name__, ex))
         done_est += est
@@ -642,6 +654,11 @@ def section(portable=lambda s: s):
         if absent:
             w("`/actuator/workers` showed no `limit` for %s: that server ran without a concurrency limit.\n"
               % ", ".join("`%s`" % a for a in absent))
+    busy_load = ["%s `%s` round %d: %.0f%%" % (exp, r["server"], r["round"], 100 * r["client_cpu"])
+                 for exp in ("step", "db") for r in (recs.get(exp) or {}).get("rounds", []) if (r.get("client_cpu") or 0) > 0.8]
+    if busy_load:
+        w("**The load client used over 80%% of its core** in %s: there the client, not the server, may have set "
+          "the pace.\n" % "; ".join(busy_load))
     cmds = []
     for exp in ("step", "db"):
         for r in (recs.get(exp) or {}).get("rounds", []):
