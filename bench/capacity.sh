@@ -5,7 +5,7 @@
 #   bench/capacity.sh [quick|full] [step] [db]    default: quick, both experiments
 #
 # quick: one short round of each (about 6 minutes with the build): proves the paths, not a measurement to quote.
-# full:  3 rounds of each, servers alternating, medians with min-max (about 30 minutes on 2 cores).
+# full:  3 rounds of each, servers alternating, medians with min-max (about 35 minutes on 2 cores).
 # Each server on CPU 0, the Python load and the /actuator/workers poller on CPU 1, 127.0.0.1 only.
 # Installs gnuplot and taskset from Debian packages when missing, builds the demo jar (Maven
 # `package`: nothing is installed into ~/.m2) and copies it to bench/results/capacity/jars/, runs

@@ -453,8 +453,8 @@ def plan(mode, exps):
     for exp in exps:
         for rnd in range(1, p["rounds"] + 1):
             for sid, label, args in SERVERS[exp]:   # A B C, A B C: the servers alternate
-                # a JVM starts in about 20 s on one busy core; the JIT warm-up often runs to twice its minimum
-                est = 22 + 2 * p["warm_s"] + 1 + (sum(s for _, _, s in p["step"]) if exp == "step"
+                # a JVM starts in about 20 s on one busy core; one client rarely lets the JIT settle early
+                est = 22 + min(p["warm_max_s"], 4 * p["warm_s"]) + 1 + (sum(s for _, _, s in p["step"]) if exp == "step"
                                                   else p["db_warm_s"] + p["db_secs"]) + 3
                 units.append((exp, rnd, sid, label, args, est))
     return units
