@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 
 import dev.workerclass.Blocking;
 import reactor.core.publisher.Mono;
@@ -49,6 +50,18 @@ public class Routes {
 	private static final List<Todo> TODOS = List.of(new Todo(1, "write peer app", true),
 			new Todo(2, "measure workers", false), new Todo(3, "compare with java", false));
 
+	/**
+	 * The connections of {@code /db}: a fair semaphore of 10 permits standing for a JDBC pool of 10
+	 * connections. Requests past the tenth wait for a permit, first come first served.
+	 */
+	static final int DB_CONNECTIONS = 10;
+
+	private static final Semaphore DB_POOL = new Semaphore(DB_CONNECTIONS, true);
+
+	/** What {@code /db} answers: how long the request waited for a connection, and held it. */
+	public record DbCall(long waitedMs, long heldMs, int connections) {
+	}
+
 	/** The articles' handler: a blocking 200 ms sleep, then "hello". */
 	@GetMapping(path = "/test", produces = MediaType.TEXT_PLAIN_VALUE)
 	public String test(@RequestParam(defaultValue = "200") long ms) throws InterruptedException {
@@ -60,6 +73,29 @@ public class Routes {
 	@GetMapping(path = "/test-async", produces = MediaType.TEXT_PLAIN_VALUE)
 	public Mono<String> testAsync(@RequestParam(defaultValue = "200") long ms) {
 		return Mono.delay(Duration.ofMillis(ms)).thenReturn("hello");
+	}
+
+	/**
+	 * A database call: takes one of {@link #DB_CONNECTIONS} connections (waiting for one if all are
+	 * taken), holds it {@code ms} milliseconds (default 20, 0 to 10,000), gives it back. Blocking: it
+	 * runs on the offload pool under {@code reactive}, as every method with a plain return type does.
+	 */
+	@GetMapping(path = "/db", produces = MediaType.APPLICATION_JSON_VALUE)
+	public DbCall db(@RequestParam(defaultValue = "20") long ms) throws InterruptedException {
+		if (ms < 0 || ms > 10_000) {
+			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "ms must be from 0 to 10000");
+		}
+		long start = System.nanoTime();
+		DB_POOL.acquire();
+		long acquired = System.nanoTime();
+		try {
+			Thread.sleep(ms);
+		}
+		finally {
+			DB_POOL.release();
+		}
+		long done = System.nanoTime();
+		return new DbCall((acquired - start) / 1_000_000, (done - acquired) / 1_000_000, DB_CONNECTIONS);
 	}
 
 	@GetMapping(path = "/todos", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -51,7 +51,18 @@ class RoutesIT {
 			assertThat(get(port, "/static")).hasSize(4631).contains("<p>Lorem ipsum");
 			// The peer's digest: SHA-256 chained 20 times over the same 64 KiB buffer.
 			assertThat(get(port, "/cpu")).isEqualTo("6c0519b06bc43e47a249fcf0bf8b08430c614ce4f45238d1d600b316a0a63c83");
+			// Only here, not in the peer: one of 10 pooled "connections" held for ms.
+			assertThat(get(port, "/db?ms=5")).startsWith("{\"waitedMs\":").contains("\"connections\":10}");
+			assertThat(status(port, "/db?ms=10001")).isEqualTo(400);
+			assertThat(status(port, "/db?ms=-1")).isEqualTo(400);
 		}
+	}
+
+	private int status(int port, String path) throws Exception {
+		return this.client
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+					HttpResponse.BodyHandlers.discarding())
+			.statusCode();
 	}
 
 	private String get(int port, String path) throws Exception {
