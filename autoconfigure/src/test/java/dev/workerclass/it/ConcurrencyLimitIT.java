@@ -108,6 +108,7 @@ class ConcurrencyLimitIT {
 					}
 					catch (Exception ex) {
 						load.failed.incrementAndGet();
+						load.failures.add(ex.toString());
 						continue;
 					}
 					long took = System.nanoTime() - start;
@@ -129,6 +130,7 @@ class ConcurrencyLimitIT {
 					}
 					else {
 						load.failed.incrementAndGet();
+						load.failures.add(response.statusCode() + " " + response.body());
 					}
 				}
 			}));
@@ -136,7 +138,7 @@ class ConcurrencyLimitIT {
 		for (Thread thread : threads) {
 			thread.join();
 		}
-		assertThat(load.failed).hasValue(0);
+		assertThat(load.failed).as("failures: %s", load.failures).hasValue(0);
 		load.served = load.servedCount.get();
 		load.refused = load.refusedCount.get();
 		load.refusedWithoutRetryAfter = load.noRetryAfter.get();
@@ -154,6 +156,8 @@ class ConcurrencyLimitIT {
 		final AtomicLong noRetryAfter = new AtomicLong();
 
 		final AtomicLong failed = new AtomicLong();
+
+		final List<String> failures = Collections.synchronizedList(new ArrayList<>());
 
 		long served;
 
