@@ -13,6 +13,7 @@ import dev.workerclass.workers.WorkerSettings;
 import dev.workerclass.workers.WorkerSlots;
 import dev.workerclass.workers.Workers;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -28,7 +29,8 @@ import org.springframework.web.server.WebFilterChain;
 /**
  * Admission for event-loop engines: each request takes a worker slot before it reaches the
  * application and gives it back when it ends, whether it completes, fails or the client goes away.
- * Requests beyond capacity wait for a slot without holding a thread; beyond the line's bound they
+ * Requests beyond capacity wait for a slot without holding a thread, and go on, once granted, on
+ * one of Reactor's parallel (non-blocking) threads; beyond the line's bound they
  * get 503 at once, and so does a request that has sent nothing by {@code server.timeout}, each with
  * a problem detail saying which. Control-plane requests pass straight through.
  */
@@ -65,8 +67,12 @@ public class WorkersWebFilter implements WebFilter, Ordered {
 				return refuse(exchange.getResponse(),
 						Unserved.LineFull.of(Unserved.Pool.WORKERS, this.workers));
 			}
-			Mono<Void> served = Mono.fromFuture(granted, true)
-				.then(Mono.defer(() -> chain.filter(exchange)))
+			// A slot granted later is granted on the thread that freed it, inside that request's end: the
+			// wait resumes elsewhere, or each request in line would run inside the one before it, on its
+			// thread and its stack (an offload thread would run the next handler itself, and so on).
+			Mono<Void> admitted = granted.isDone() ? Mono.empty()
+					: Mono.fromFuture(granted, true).publishOn(Schedulers.parallel()).then();
+			Mono<Void> served = admitted.then(Mono.defer(() -> chain.filter(exchange)))
 				// A full offload line refuses the handler's task: the same honest 503, not WebFlux's 500.
 				.onErrorResume(RejectedExecutionException.class, (ex) -> exchange.getResponse().isCommitted()
 						? Mono.error(ex) : refuse(exchange.getResponse(), Unserved.OffloadRefused.by(this.offload)));

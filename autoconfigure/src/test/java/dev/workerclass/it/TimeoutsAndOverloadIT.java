@@ -149,6 +149,27 @@ class TimeoutsAndOverloadIT {
 		}
 	}
 
+	/**
+	 * A slot freed at the end of one request is granted to the next in line on the freeing thread.
+	 * Were the next request run right there, each would run inside the one before it, on one
+	 * thread and an ever deeper stack, until it overflowed and the slots it held were lost.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "sync", "thread", "virtual", "reactive", "reactive@undertow" })
+	void aLongLineDrainsEveryRequestInTurn(String workerClass) {
+		try (RunningServer server = RunningServer.start(oneSlot(workerClass, "server.max-queued=1000"))) {
+			List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
+			for (int i = 0; i < 300; i++) {
+				replies.add(server.getAsyncKeepAlive("/test?ms=1"));
+			}
+			for (CompletableFuture<HttpResponse<String>> reply : replies) {
+				assertThat(reply.join().statusCode()).isEqualTo(200);
+			}
+			awaitIdle(server);
+			assertThat(state(server)).containsEntry("rejected", 0).containsEntry("timedOut", 0);
+		}
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "sync", "thread", "virtual", "reactive", "reactive@undertow" })
 	void noSlotLeaksAfterExceptionsTimeoutsAndAbortedClients(String workerClass) throws Exception {
