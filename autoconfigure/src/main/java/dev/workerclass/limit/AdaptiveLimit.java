@@ -40,15 +40,15 @@ public final class AdaptiveLimit implements SlotObserver {
 	private volatile IntConsumer onChange = (value) -> {
 	};
 
-	/** Starts at the minimum and listens to every request's slot from now on. */
+	/** Starts at the initial limit and listens to every request's slot from now on. */
 	public AdaptiveLimit(Workers workers, LimitSettings settings) {
 		this.workers = Objects.requireNonNull(workers, "workers");
 		this.settings = Objects.requireNonNull(settings, "settings");
 		this.limit = settings.algorithm()
-			.create(settings.min(), settings.min(), settings.max(), settings.timeout());
+			.create(settings.initial(), settings.min(), settings.max(), settings.timeout());
 		this.limit.notifyOnChange((value) -> this.changed.set(true));
-		this.applied.set(settings.min());
-		workers.limitConcurrency(settings.min());
+		this.applied.set(settings.initial());
+		workers.limitConcurrency(settings.initial());
 		workers.observeSlots(this);
 	}
 

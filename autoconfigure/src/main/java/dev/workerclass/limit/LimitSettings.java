@@ -10,14 +10,18 @@ import org.jspecify.annotations.Nullable;
  * The adaptive limit's settings, validated: its algorithm and the range it moves in.
  *
  * @param algorithm how the limit is found
- * @param min the least requests admitted at once; the limit starts there
+ * @param min the least requests admitted at once
+ * @param initial where the limit starts: 20, Netflix's own initial limit, within {@code min..max}
  * @param max the most; never above the capacity at {@code server.max-workers}
  * @param timeout {@code server.timeout}, zero for none
  */
-public record LimitSettings(LimitAlgorithm algorithm, int min, int max, Duration timeout) {
+public record LimitSettings(LimitAlgorithm algorithm, int min, int initial, int max, Duration timeout) {
 
-	/** Where the minimum stops by default: Netflix's own default minimum. */
-	static final int DEFAULT_MIN = 20;
+	/**
+	 * Where the limit starts, and its minimum unless one is set: Netflix's own initial and minimum
+	 * limit. A minimum set lower still starts the limit here, not at the minimum.
+	 */
+	static final int INITIAL = 20;
 
 	public LimitSettings {
 		Objects.requireNonNull(algorithm, "algorithm");
@@ -26,7 +30,7 @@ public record LimitSettings(LimitAlgorithm algorithm, int min, int max, Duration
 
 	/**
 	 * Resolves the properties against the capacity.
-	 * @param min {@code server.concurrency-limit.min}; by default 20, or less where the maximum is lower
+	 * @param min {@code server.concurrency-limit.min}; by default 20 (Netflix's own minimum), or the maximum where that is lower
 	 * @param max {@code server.concurrency-limit.max}; by default {@code maxCapacity}
 	 * @param maxCapacity the capacity at {@code server.max-workers}: more could never be admitted
 	 * @throws InvalidWorkerSettingException naming the first property out of range
@@ -43,8 +47,9 @@ public record LimitSettings(LimitAlgorithm algorithm, int min, int max, Duration
 					"a whole number from 1 to " + resolvedMax + ", server.concurrency-limit.max"
 							+ ((max != null) ? "" : " (by default the capacity at server.max-workers)"));
 		}
-		int resolvedMin = (min != null) ? min : Math.min(DEFAULT_MIN, resolvedMax);
-		return new LimitSettings(algorithm, resolvedMin, resolvedMax, timeout);
+		int resolvedMin = (min != null) ? min : Math.min(INITIAL, resolvedMax);
+		int initial = Math.max(resolvedMin, Math.min(INITIAL, resolvedMax));
+		return new LimitSettings(algorithm, resolvedMin, initial, resolvedMax, timeout);
 	}
 
 }

@@ -90,9 +90,9 @@ class WorkersEndpointJsonTests {
 				Map<String, Object> limit = map(shown.get("limit"));
 				assertThat(limit.keySet()).containsExactlyElementsOf(LIMIT_FIELDS);
 				assertThat(limit).containsEntry("algorithm", "vegas")
-					.containsEntry("current", 5)
+					.containsEntry("current", 20)
 					.containsEntry("min", 5)
-					.containsEntry("lineBound", 5);
+					.containsEntry("lineBound", 20);
 			});
 		new WebApplicationContextRunner().withConfiguration(CONFIGURATIONS)
 			.withPropertyValues(EXPOSE, "server.worker-class=virtual")

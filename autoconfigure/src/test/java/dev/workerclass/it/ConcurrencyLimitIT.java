@@ -26,10 +26,11 @@ import org.springframework.web.bind.annotation.RestController;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An adaptive concurrency limit on a real server, in front of a saturated downstream (a pool of
- * four "connections"): many virtual threads would pile up behind it; the limit keeps the
- * requests in flight near what the pool serves and refuses the rest fast, with 503 and
- * Retry-After, while the pool stays as busy as before.
+ * A concurrency limit on a real server, in front of a saturated downstream (a pool of four
+ * "connections"): many virtual threads would pile up behind it; the limit keeps the requests in
+ * flight within its range (4 to 8 here, near what the pool serves) and refuses the rest fast, with
+ * 503 and Retry-After, while the pool stays about as busy as before. How the algorithms move the
+ * limit within the range is specified by {@code AdaptiveLimitTests}, on samples of its own.
  */
 class ConcurrencyLimitIT {
 
@@ -57,7 +58,8 @@ class ConcurrencyLimitIT {
 		Load limited;
 		Map<String, Object> limit;
 		try (RunningServer server = RunningServer.start(PoolApp.class,
-				with(base, "server.concurrency-limit.algorithm=gradient", "server.concurrency-limit.min=4"))) {
+				with(base, "server.concurrency-limit.algorithm=gradient", "server.concurrency-limit.min=4",
+						"server.concurrency-limit.max=8"))) {
 			limited = load(server);
 			limit = workers(server);
 		}
@@ -74,7 +76,8 @@ class ConcurrencyLimitIT {
 		assertThat(limited.served).isGreaterThan(fixed.served * 6 / 10);
 		assertThat(limit.get("limit")).asInstanceOf(InstanceOfAssertFactories.MAP)
 			.containsEntry("algorithm", "gradient")
-			.containsEntry("min", 4);
+			.containsEntry("min", 4)
+			.containsEntry("max", 8);
 	}
 
 	private static String[] with(String[] base, String... more) {

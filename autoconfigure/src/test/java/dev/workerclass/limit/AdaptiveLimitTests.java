@@ -39,17 +39,19 @@ class AdaptiveLimitTests {
 	}
 
 	@Test
-	void startsAtTheMinimumAndTheWorkersAdmitNoMore() {
+	void startsAtTwentyWithinItsRangeAndTheWorkersAdmitNoMore() {
 		AdaptiveLimit limit = new AdaptiveLimit(this.workers, settings(LimitAlgorithm.GRADIENT, 5, 100));
-		assertThat(limit.current()).isEqualTo(5);
-		assertThat(this.workers.admitting()).isEqualTo(5);
+		assertThat(limit.current()).as("not at a lower minimum").isEqualTo(20);
+		assertThat(this.workers.admitting()).isEqualTo(20);
 		List<WorkerSlots.Ticket> tickets = new ArrayList<>();
-		for (int i = 0; i < 6; i++) {
+		for (int i = 0; i < 21; i++) {
 			tickets.add(this.workers.admit(() -> {
 			}));
 		}
-		assertThat(tickets.stream().filter(WorkerSlots.Ticket::isGranted).count()).isEqualTo(5);
+		assertThat(tickets.stream().filter(WorkerSlots.Ticket::isGranted).count()).isEqualTo(20);
 		tickets.forEach(WorkerSlots.Ticket::release);
+		assertThat(new AdaptiveLimit(this.workers, settings(LimitAlgorithm.AIMD, 30, 100)).current()).isEqualTo(30);
+		assertThat(new AdaptiveLimit(this.workers, settings(LimitAlgorithm.AIMD, 1, 12)).current()).isEqualTo(12);
 	}
 
 	@Test
@@ -58,10 +60,10 @@ class AdaptiveLimitTests {
 		for (int i = 0; i < 20; i++) {
 			sample(limit, 10 * MS, limit.current(), false);
 		}
-		assertThat(limit.current()).isEqualTo(30);
-		assertThat(this.workers.admitting()).isEqualTo(30);
-		sample(limit, 10 * MS, 30, true);
-		assertThat(limit.current()).isEqualTo(27);
+		assertThat(limit.current()).isEqualTo(40);
+		assertThat(this.workers.admitting()).isEqualTo(40);
+		sample(limit, 10 * MS, 40, true);
+		assertThat(limit.current()).isEqualTo(36);
 		for (int i = 0; i < 40; i++) {
 			sample(limit, 10 * MS, 1, true);
 		}
@@ -75,7 +77,7 @@ class AdaptiveLimitTests {
 		for (int i = 0; i < 50; i++) {
 			sample(limit, 10 * MS, 2, false);
 		}
-		assertThat(limit.current()).isEqualTo(10);
+		assertThat(limit.current()).isEqualTo(20);
 		assertThat(limit.report().changes()).isZero();
 	}
 
@@ -88,7 +90,7 @@ class AdaptiveLimitTests {
 			this.now += 10 * MS;
 		}
 		int grown = limit.current();
-		assertThat(grown).isGreaterThan(15);
+		assertThat(grown).isGreaterThan(25);
 		// A downstream saturates: the same requests now take ten times as long.
 		for (int i = 0; i < 3000; i++) {
 			sample(limit, 200 * MS, limit.current(), false);
@@ -129,10 +131,10 @@ class AdaptiveLimitTests {
 		AdaptiveLimit limit = new AdaptiveLimit(this.workers, settings(LimitAlgorithm.VEGAS, 7, 90));
 		LimitReport report = limit.report();
 		assertThat(report.algorithm()).isEqualTo("vegas");
-		assertThat(report.current()).isEqualTo(7);
+		assertThat(report.current()).isEqualTo(20);
 		assertThat(report.min()).isEqualTo(7);
 		assertThat(report.max()).isEqualTo(90);
-		assertThat(report.lineBound()).as("the line follows the limit").isEqualTo(7);
+		assertThat(report.lineBound()).as("the line follows the limit").isEqualTo(20);
 	}
 
 	@Test
@@ -143,7 +145,7 @@ class AdaptiveLimitTests {
 			this.workers.admit(() -> {
 			}).release();
 		}
-		assertThat(limit.current()).isEqualTo(10);
+		assertThat(limit.current()).isEqualTo(20);
 	}
 
 	@Test

@@ -52,7 +52,7 @@ public final class ConcurrencyLimitAutoConfiguration {
 		}
 		AdaptiveLimit adaptive = new AdaptiveLimit(workers, limit);
 		logger.info("Concurrency limit: " + algorithm.value() + ", from " + limit.min() + " to " + limit.max()
-				+ " requests in flight, starting at " + limit.min());
+				+ " requests in flight, starting at " + limit.initial());
 		return adaptive;
 	}
 

@@ -18,7 +18,10 @@ public class ConcurrencyLimitProperties {
 	 */
 	private LimitAlgorithm algorithm = LimitAlgorithm.FIXED;
 
-	/** The least requests admitted at once; the limit starts there. Default: 20, or the maximum where it is lower. */
+	/**
+	 * The least requests admitted at once. Default: 20, or the maximum where that is lower. The
+	 * limit starts at 20 (within min and max).
+	 */
 	private @Nullable Integer min;
 
 	/** The most requests admitted at once. Default: the capacity at server.max-workers. */

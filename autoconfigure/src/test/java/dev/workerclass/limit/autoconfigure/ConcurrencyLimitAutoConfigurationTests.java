@@ -35,7 +35,7 @@ class ConcurrencyLimitAutoConfigurationTests {
 	}
 
 	@Test
-	void anAlgorithmStartsTheLimitAtItsMinimumAndTheLineFollowsIt() {
+	void anAlgorithmStartsTheLimitAtTwentyAndTheLineFollowsIt() {
 		this.servlet
 			.withPropertyValues("server.worker-class=virtual", "server.concurrency-limit.algorithm=gradient",
 					"server.concurrency-limit.min=8", "server.concurrency-limit.max=300")
@@ -45,8 +45,8 @@ class ConcurrencyLimitAutoConfigurationTests {
 				assertThat(limit.report().min()).isEqualTo(8);
 				assertThat(limit.report().max()).isEqualTo(300);
 				Workers workers = context.getBean(Workers.class);
-				assertThat(workers.admitting()).isEqualTo(8);
-				assertThat(workers.lineBound()).isEqualTo(8);
+				assertThat(workers.admitting()).isEqualTo(20);
+				assertThat(workers.lineBound()).isEqualTo(20);
 			});
 	}
 
