@@ -576,6 +576,10 @@ def _plot(name, title, ylabel, series, mode, steps=False, marks=(), ymax="*"):
     return "![%s](img/%s)\n" % (title, png)
 
 
+def _num(v):
+    return ("%d" % v) if float(v).is_integer() else ("%.1f" % v)
+
+
 def section(portable=lambda s: s):
     """The "Capacity that follows load" section of docs/benchmarks.md, from bench/results/capacity/."""
     md = ["## Capacity that follows load\n"]
@@ -664,6 +668,15 @@ def section(portable=lambda s: s):
                 [(r["server"], [(x["t"], x["p99_ms"]) for x in r["timeline"]]) for r in firsts], mode, marks=marks))
         w(_plot("capacity-db-limit", "Concurrency limit over time (round 1)", "limit.current",
                 [(r["server"], [(x["t"], x["limit"]) for x in r["timeline"]]) for r in firsts], mode, steps=True, marks=marks))
+        # Where the limit moved, over every round and sample, from the workers endpoint's limit.current.
+        for s in db["servers"]:
+            seen = [x["limit"] for r in db["rounds"] if r["server"] == s["id"] for x in r["timeline"]
+                    if x.get("limit") is not None]
+            if s["id"] != "fixed" and seen:
+                low, high = min(seen), max(seen)
+                w("`%s`: limit.current from %s to %s over all rounds%s.\n" % (s["id"], _num(low), _num(high),
+                  " (it never moved: the gain is the limit's admission and a line as long as it, not its adaptation)"
+                  if low == high else ""))
         absent = sorted({r["server"] for r in db["rounds"] if r["server"] != "fixed" and not r.get("limit_seen")})
         if absent:
             w("`/actuator/workers` showed no `limit` for %s: %s without a concurrency limit.\n"
