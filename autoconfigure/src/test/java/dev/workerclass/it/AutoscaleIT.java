@@ -38,10 +38,8 @@ class AutoscaleIT {
 		return all;
 	}
 
-	@SuppressWarnings("unchecked")
 	private static int workers(RunningServer server) {
-		Map<String, Object> state = json.readValue(server.get("/actuator/workers").body(), Map.class);
-		return (Integer) state.get("workers");
+		return (Integer) server.workers().get("workers");
 	}
 
 	@SuppressWarnings("unchecked")

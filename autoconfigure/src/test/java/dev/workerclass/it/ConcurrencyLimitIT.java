@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -33,8 +32,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * limit within the range is specified by {@code AdaptiveLimitTests}, on samples of its own.
  */
 class ConcurrencyLimitIT {
-
-	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private static final int CLIENTS = 60;
 
@@ -61,7 +58,7 @@ class ConcurrencyLimitIT {
 				with(base, "server.concurrency-limit.algorithm=gradient", "server.concurrency-limit.min=4",
 						"server.concurrency-limit.max=8"))) {
 			limited = load(server);
-			limit = workers(server);
+			limit = server.workers();
 		}
 		System.out.printf("%s fixed: %s; gradient: %s; %s%n", workerClass, fixed, limited, limit.get("limit"));
 		// Fixed: every client's request is in flight, waiting for one of four connections.
@@ -84,11 +81,6 @@ class ConcurrencyLimitIT {
 		List<String> all = new ArrayList<>(List.of(base));
 		all.addAll(List.of(more));
 		return all.toArray(String[]::new);
-	}
-
-	@SuppressWarnings("unchecked")
-	private static Map<String, Object> workers(RunningServer server) {
-		return json.readValue(server.get("/actuator/workers").body(), Map.class);
 	}
 
 	/** {@link #CLIENTS} loops of requests for {@link #LOAD}; a refused client pauses 100 ms, as a polite one would. */

@@ -10,14 +10,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,8 +35,6 @@ class ReactiveStreamingIT {
 
 	/** Far above what loopback socket buffers hold, far below 50 MB. */
 	private static final long BUFFERED_AT_MOST = 20L * 1024 * 1024;
-
-	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -143,12 +139,12 @@ class ReactiveStreamingIT {
 					socket.getInputStream().readNBytes(256 * 1024);
 				}
 			}
-			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(state(server))
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.workers())
 				.containsEntry("busy", 0)
 				.containsEntry("queued", 0));
 			// Far from all 150 MB were made: the hang-ups stopped the handlers.
 			assertThat(StreamingApp.produced.get()).isLessThan(3 * MB_50);
-			assertThat(((Number) state(server).get("completed")).intValue()).isGreaterThanOrEqualTo(3);
+			assertThat(((Number) server.workers().get("completed")).intValue()).isGreaterThanOrEqualTo(3);
 		}
 	}
 
@@ -211,7 +207,7 @@ class ReactiveStreamingIT {
 			socket.setSoTimeout(10_000);
 			send(socket, "POST /upload-stalled?ms=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\n");
 			// The request is in flight: its handler waits for a body that comes after the shutdown began.
-			await().atMost(Duration.ofSeconds(5)).until(() -> state(server).get("busy").equals(1));
+			await().atMost(Duration.ofSeconds(5)).until(() -> server.workers().get("busy").equals(1));
 			int port = server.webServer().getPort();
 			long start = System.nanoTime();
 			CompletableFuture<Void> closed = CompletableFuture.runAsync(server::close);
@@ -238,11 +234,6 @@ class ReactiveStreamingIT {
 		finally {
 			server.close();
 		}
-	}
-
-	@SuppressWarnings("unchecked")
-	private static Map<String, Object> state(RunningServer server) {
-		return json.readValue(server.get("/actuator/workers").body(), Map.class);
 	}
 
 	private static void send(Socket socket, String text) throws IOException {

@@ -6,14 +6,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -23,8 +21,6 @@ import static org.awaitility.Awaitility.await;
  * finished, then the time the full line takes to drain at the rate it was seen to drain.
  */
 class RetryAfterIT {
-
-	private static final JsonMapper json = JsonMapper.builder().build();
 
 	/** Seven clients, one request at a time each: one served and six waiting, the most allowed. */
 	private static final int LANES = 7;
@@ -41,17 +37,17 @@ class RetryAfterIT {
 			List<CompletableFuture<Void>> lanes = new ArrayList<>();
 			// The first request holds the only worker long enough for the line to fill before anything finishes.
 			lanes.add(lane(server, "/test?ms=2500", draining, failed));
-			await().atMost(Duration.ofSeconds(10)).until(() -> state(server).get("busy").equals(1));
+			await().atMost(Duration.ofSeconds(10)).until(() -> server.workers().get("busy").equals(1));
 			for (int i = 1; i < LANES; i++) {
 				lanes.add(lane(server, "/test?ms=400", draining, failed));
 			}
-			await().atMost(Duration.ofSeconds(10)).until(() -> state(server).get("queued").equals(6));
+			await().atMost(Duration.ofSeconds(10)).until(() -> server.workers().get("queued").equals(6));
 			HttpResponse<String> early = probe.send(request(server, "/test?ms=1"), HttpResponse.BodyHandlers.ofString());
-			if (((Number) state(server).get("completed")).intValue() == 0) {
+			if (((Number) server.workers().get("completed")).intValue() == 0) {
 				// Nothing has finished, so nothing says how fast the line drains: the shortest wait.
 				assertThat(early.statusCode()).isEqualTo(503);
 				assertThat(early.headers().firstValue("Retry-After")).hasValue("1");
-				assertThat(problem(early)).containsEntry("retryAfter", 1);
+				assertThat(RunningServer.problem(early)).containsEntry("retryAfter", 1);
 			}
 			// The clients keep the line full while the only worker drains it at about 2.5 a second.
 			Thread.sleep(5000);
@@ -66,7 +62,7 @@ class RetryAfterIT {
 			// Seven requests ahead at about 2.5 a second: about 3 s. Never beyond server.timeout (30 s).
 			String retryAfter = refused.get().headers().firstValue("Retry-After").orElseThrow();
 			assertThat(Integer.parseInt(retryAfter)).isBetween(2, 30);
-			assertThat(problem(refused.get())).containsEntry("retryAfter", Integer.parseInt(retryAfter));
+			assertThat(RunningServer.problem(refused.get())).containsEntry("retryAfter", Integer.parseInt(retryAfter));
 			CompletableFuture.allOf(lanes.toArray(CompletableFuture[]::new)).get();
 			assertThat(failed.get()).isNull();
 		}
@@ -102,18 +98,6 @@ class RetryAfterIT {
 
 	private static HttpRequest request(RunningServer server, String path) {
 		return HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(60)).build();
-	}
-
-	@SuppressWarnings("unchecked")
-	private static Map<String, Object> state(RunningServer server) {
-		return json.readValue(server.get("/actuator/workers").body(), Map.class);
-	}
-
-	@SuppressWarnings("unchecked")
-	private static Map<String, Object> problem(HttpResponse<String> response) {
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
-		return json.readValue(response.body(), Map.class);
 	}
 
 }

@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
+import tools.jackson.databind.json.JsonMapper;
+
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -30,6 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (so the environment post-processor picks the web stack), and a real HTTP client against it.
  */
 final class RunningServer implements AutoCloseable {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private final ConfigurableApplicationContext context;
 
@@ -55,6 +59,20 @@ final class RunningServer implements AutoCloseable {
 
 	static RunningServer start(String... properties) {
 		return start(TestApp.class, properties);
+	}
+
+	/** {@code GET /actuator/workers} as a map (the test exposes the endpoint). */
+	@SuppressWarnings("unchecked")
+	Map<String, Object> workers() {
+		return JSON.readValue(get("/actuator/workers").body(), Map.class);
+	}
+
+	/** The body of a 503, which must be a problem detail. */
+	@SuppressWarnings("unchecked")
+	static Map<String, Object> problem(HttpResponse<String> response) {
+		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+				(type) -> assertThat(type).startsWith("application/problem+json"));
+		return JSON.readValue(response.body(), Map.class);
 	}
 
 	ConfigurableApplicationContext context() {

@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,8 +23,6 @@ import static org.awaitility.Awaitility.await;
  * comes back, whatever became of the request.
  */
 class TimeoutsAndOverloadIT {
-
-	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private static final String EXPOSE = "management.endpoints.web.exposure.include=workers";
 
@@ -43,22 +40,9 @@ class TimeoutsAndOverloadIT {
 		return properties.toArray(String[]::new);
 	}
 
-	@SuppressWarnings("unchecked")
-	private static Map<String, Object> state(RunningServer server) {
-		return json.readValue(server.get("/actuator/workers").body(), Map.class);
-	}
-
-	/** The body of a 503, which must be a problem detail. */
-	@SuppressWarnings("unchecked")
-	private static Map<String, Object> problem(HttpResponse<String> response) {
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
-		return json.readValue(response.body(), Map.class);
-	}
-
 	private static void awaitIdle(RunningServer server) {
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(
-				() -> assertThat(state(server)).containsEntry("busy", 0).containsEntry("queued", 0));
+				() -> assertThat(server.workers()).containsEntry("busy", 0).containsEntry("queued", 0));
 	}
 
 	@ParameterizedTest
@@ -71,7 +55,7 @@ class TimeoutsAndOverloadIT {
 			Duration took = Duration.ofNanos(System.nanoTime() - start);
 			assertThat(response.statusCode()).isEqualTo(503);
 			assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
-			Map<String, Object> problem = problem(response);
+			Map<String, Object> problem = RunningServer.problem(response);
 			assertThat(problem).containsEntry("type", "urn:workerclass:problem:timed-out")
 				.containsEntry("title", "Request timed out")
 				.containsEntry("status", 503)
@@ -80,11 +64,11 @@ class TimeoutsAndOverloadIT {
 			assertThat(took).isBetween(Duration.ofMillis(450), Duration.ofMillis(3000));
 			await().atMost(Duration.ofSeconds(5)).until(() -> TestApp.interrupted.get() == 1);
 			awaitIdle(server);
-			Map<String, Object> state = state(server);
+			Map<String, Object> state = server.workers();
 			assertThat(state).containsEntry("timedOut", 1).containsEntry("timeout", "PT0.5S");
 			// A request in time is untouched.
 			assertThat(server.get("/interruptible?ms=10").body()).isEqualTo("hello");
-			assertThat(state(server)).containsEntry("timedOut", 1);
+			assertThat(server.workers()).containsEntry("timedOut", 1);
 		}
 	}
 
@@ -97,7 +81,7 @@ class TimeoutsAndOverloadIT {
 			assertThat(response.statusCode()).isEqualTo(503);
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2000));
 			// The worker is honestly busy until the stubborn handler returns.
-			assertThat(state(server)).containsEntry("busy", 1);
+			assertThat(server.workers()).containsEntry("busy", 1);
 			awaitIdle(server);
 		}
 	}
@@ -108,14 +92,14 @@ class TimeoutsAndOverloadIT {
 		try (RunningServer server = RunningServer.start(oneSlot(workerClass, "server.timeout=700ms"))) {
 			// A handler that ignores its interrupt keeps the only worker past the next request's deadline.
 			CompletableFuture<HttpResponse<String>> holder = server.getAsync("/stubborn?ms=1500");
-			await().atMost(Duration.ofSeconds(5)).until(() -> state(server).get("busy").equals(1));
+			await().atMost(Duration.ofSeconds(5)).until(() -> server.workers().get("busy").equals(1));
 			long start = System.nanoTime();
 			HttpResponse<String> starved = server.get("/test?ms=10");
 			assertThat(starved.statusCode()).isEqualTo(503);
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1400));
 			assertThat(holder.join().statusCode()).isEqualTo(503);
 			awaitIdle(server);
-			assertThat(state(server)).containsEntry("timedOut", 2);
+			assertThat(server.workers()).containsEntry("timedOut", 2);
 			assertThat(server.get("/test?ms=10").statusCode()).isEqualTo(200);
 		}
 	}
@@ -125,15 +109,15 @@ class TimeoutsAndOverloadIT {
 	void aFullLineGets503WithRetryAfterAtOnce(String workerClass) {
 		try (RunningServer server = RunningServer.start(oneSlot(workerClass, "server.max-queued=1"))) {
 			CompletableFuture<HttpResponse<String>> busy = server.getAsync("/test?ms=1500");
-			await().atMost(Duration.ofSeconds(5)).until(() -> state(server).get("busy").equals(1));
+			await().atMost(Duration.ofSeconds(5)).until(() -> server.workers().get("busy").equals(1));
 			CompletableFuture<HttpResponse<String>> queued = server.getAsync("/test?ms=1");
-			await().atMost(Duration.ofSeconds(5)).until(() -> state(server).get("queued").equals(1));
+			await().atMost(Duration.ofSeconds(5)).until(() -> server.workers().get("queued").equals(1));
 			long start = System.nanoTime();
 			HttpResponse<String> refused = server.get("/test?ms=1");
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1000));
 			assertThat(refused.statusCode()).isEqualTo(503);
 			assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
-			Map<String, Object> problem = problem(refused);
+			Map<String, Object> problem = RunningServer.problem(refused);
 			assertThat(problem).containsEntry("type", "urn:workerclass:problem:line-full")
 				.containsEntry("title", "No room in line")
 				.containsEntry("status", 503)
@@ -145,7 +129,7 @@ class TimeoutsAndOverloadIT {
 			assertThat(busy.join().statusCode()).isEqualTo(200);
 			assertThat(queued.join().statusCode()).isEqualTo(200);
 			awaitIdle(server);
-			assertThat(state(server)).containsEntry("rejected", 1);
+			assertThat(server.workers()).containsEntry("rejected", 1);
 		}
 	}
 
@@ -166,7 +150,7 @@ class TimeoutsAndOverloadIT {
 				assertThat(reply.join().statusCode()).isEqualTo(200);
 			}
 			awaitIdle(server);
-			assertThat(state(server)).containsEntry("rejected", 0).containsEntry("timedOut", 0);
+			assertThat(server.workers()).containsEntry("rejected", 0).containsEntry("timedOut", 0);
 		}
 	}
 
@@ -215,7 +199,7 @@ class TimeoutsAndOverloadIT {
 			// An offload thread gives its slot back just after the response it produced has gone out.
 			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 				@SuppressWarnings("unchecked")
-				Map<String, Object> offload = (Map<String, Object>) state(server).get("offload");
+				Map<String, Object> offload = (Map<String, Object>) server.workers().get("offload");
 				assertThat(offload).containsEntry("threads", 4).containsEntry("busy", 0);
 				assertThat(((Number) offload.get("completed")).intValue()).isGreaterThanOrEqualTo(6);
 			});
