@@ -156,29 +156,12 @@ public final class WorkerSlots {
 	/** Changes the number of slots. Waiting requests that now fit are admitted before this returns. */
 	public void setCapacity(int capacity) {
 		checkCapacity(capacity);
-		List<Ticket> admitted;
-		this.lock.lock();
-		try {
-			this.capacity = capacity;
-			derive();
-			admitted = admitWaiting();
-		}
-		finally {
-			this.lock.unlock();
-		}
-		admitted.forEach(Ticket::granted);
+		change(() -> this.capacity = capacity);
 	}
 
 	/** Changes how many requests may wait; those already waiting keep their place. */
 	public void setMaxQueued(int maxQueued) {
-		this.lock.lock();
-		try {
-			this.maxQueued = Math.max(0, maxQueued);
-			derive();
-		}
-		finally {
-			this.lock.unlock();
-		}
+		change(() -> this.maxQueued = Math.max(0, maxQueued));
 	}
 
 	/**
@@ -190,17 +173,7 @@ public final class WorkerSlots {
 		if (limit < 1) {
 			throw new IllegalArgumentException("limit must be at least 1, was " + limit);
 		}
-		List<Ticket> admitted;
-		this.lock.lock();
-		try {
-			this.limit = limit;
-			derive();
-			admitted = admitWaiting();
-		}
-		finally {
-			this.lock.unlock();
-		}
-		admitted.forEach(Ticket::granted);
+		change(() -> this.limit = limit);
 	}
 
 	/**
@@ -208,14 +181,25 @@ public final class WorkerSlots {
 	 * {@link #maxQueued()}) instead of {@link #maxQueued()} itself. Those already waiting keep their place.
 	 */
 	public void followLimitWithLine(boolean follow) {
+		change(() -> this.lineFollowsLimit = follow);
+	}
+
+	/**
+	 * Applies a change of the capacity, limit or line under the lock, derives what is read on every
+	 * request from it, and grants the waiting requests that now fit once the lock is released.
+	 */
+	private void change(Runnable setting) {
+		List<Ticket> admitted;
 		this.lock.lock();
 		try {
-			this.lineFollowsLimit = follow;
+			setting.run();
 			derive();
+			admitted = admitWaiting();
 		}
 		finally {
 			this.lock.unlock();
 		}
+		admitted.forEach(Ticket::granted);
 	}
 
 	/**
