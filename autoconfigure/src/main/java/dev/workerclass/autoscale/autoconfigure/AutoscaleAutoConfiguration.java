@@ -1,5 +1,6 @@
 package dev.workerclass.autoscale.autoconfigure;
 
+import dev.workerclass.autoconfigure.OnRealServerCondition;
 import dev.workerclass.autoconfigure.WorkerClassAutoConfiguration;
 import dev.workerclass.autoscale.AutoscaleSettings;
 import dev.workerclass.autoscale.Autoscaler;
@@ -13,16 +14,12 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Autoscaling workers with {@code server.autoscale.enabled=true}: an {@link Autoscaler} on the
@@ -33,7 +30,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 @AutoConfiguration(after = { WorkerClassAutoConfiguration.class, ServletWorkersAutoConfiguration.class,
 		ReactiveWorkersAutoConfiguration.class })
 @ConditionalOnBooleanProperty("server.autoscale.enabled")
-@Conditional(AutoscaleAutoConfiguration.NotMockWebTestCondition.class)
+@Conditional(OnRealServerCondition.class)
 @EnableConfigurationProperties(AutoscaleProperties.class)
 public final class AutoscaleAutoConfiguration {
 
@@ -70,22 +67,6 @@ public final class AutoscaleAutoConfiguration {
 		@Bean
 		AutoscaleMeterBinder workersAutoscaleMeterBinder(Autoscaler autoscaler, Workers workers) {
 			return new AutoscaleMeterBinder(autoscaler, workers.workerClass().canonicalName());
-		}
-
-	}
-
-	/**
-	 * Off in a test without a real server whose web type the environment post-processor left to the
-	 * test ({@link WorkerClassAutoConfiguration#isMockWebTest}), as the worker class is.
-	 */
-	static final class NotMockWebTestCondition extends SpringBootCondition {
-
-		@Override
-		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-			if (WorkerClassAutoConfiguration.isMockWebTest(context.getEnvironment())) {
-				return ConditionOutcome.noMatch("a mock web test: no server to autoscale");
-			}
-			return ConditionOutcome.match("not a mock web test");
 		}
 
 	}

@@ -1,5 +1,6 @@
 package dev.workerclass.limit.autoconfigure;
 
+import dev.workerclass.autoconfigure.OnRealServerCondition;
 import dev.workerclass.autoconfigure.WorkerClassAutoConfiguration;
 import dev.workerclass.autoconfigure.WorkerClassProperties;
 import dev.workerclass.limit.AdaptiveLimit;
@@ -22,12 +23,11 @@ import org.springframework.context.annotation.Conditional;
 
 /**
  * The adaptive concurrency limit, when {@code server.concurrency-limit.algorithm} names one: an
- * {@link AdaptiveLimit} on the workers. Off in mock web tests, which have no real server (see
- * {@link OnAdaptiveLimitCondition}).
+ * {@link AdaptiveLimit} on the workers. Off in mock web tests, which have no real server.
  */
 @AutoConfiguration(after = { WorkerClassAutoConfiguration.class, ServletWorkersAutoConfiguration.class,
 		ReactiveWorkersAutoConfiguration.class })
-@Conditional(OnAdaptiveLimitCondition.class)
+@Conditional({ OnRealServerCondition.class, OnAdaptiveLimitCondition.class })
 @ConditionalOnBean(Workers.class)
 @EnableConfigurationProperties(ConcurrencyLimitProperties.class)
 public final class ConcurrencyLimitAutoConfiguration {

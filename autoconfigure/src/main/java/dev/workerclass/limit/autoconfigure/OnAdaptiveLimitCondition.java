@@ -1,6 +1,5 @@
 package dev.workerclass.limit.autoconfigure;
 
-import dev.workerclass.autoconfigure.WorkerClassAutoConfiguration;
 import dev.workerclass.limit.LimitAlgorithm;
 
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
@@ -11,8 +10,7 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Matches when {@code server.concurrency-limit.algorithm} names an adaptive algorithm, and the
- * app runs a real server: a mock web test ({@code @WebMvcTest}) has no slots to limit. A value
+ * Matches when {@code server.concurrency-limit.algorithm} names an adaptive algorithm. A value
  * that does not bind matches, so that binding the properties fails and says why.
  */
 class OnAdaptiveLimitCondition extends SpringBootCondition {
@@ -21,9 +19,6 @@ class OnAdaptiveLimitCondition extends SpringBootCondition {
 
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-		if (WorkerClassAutoConfiguration.isMockWebTest(context.getEnvironment())) {
-			return ConditionOutcome.noMatch("a mock web test has no real server to limit");
-		}
 		LimitAlgorithm algorithm;
 		try {
 			algorithm = Binder.get(context.getEnvironment()).bind(PROPERTY, LimitAlgorithm.class).orElse(LimitAlgorithm.FIXED);
