@@ -3,14 +3,21 @@
 
 Each side is a java command line. Per round, every side in turn is started fresh with the server
 pinned to CPU 0 (taskset), warmed up with wrk until the JIT compilers settle (or --warm seconds),
-then offered a fixed rate with hey pinned to CPU 1 for the measured window. Its cost is the CPU
+then offered a fixed rate with hey pinned to CPU 1 for the measured window.
+
+With --interleave K, a round starts every side at once (each on its own port, all on CPU 0),
+warms each in turn, and then measures K windows per side, alternating sides window by window; the
+round's figure for a side is the median of its K windows. Both kinds of noise then show apart:
+the windows of one process spread by what the machine does from minute to minute, the rounds by
+what each JVM's compilers decided. Sides measured a minute apart in the same processes resolve a
+few percent where fresh processes per window did not. Its cost is the CPU
 time of the server's threads over that window (from /proc/PID/task/*/schedstat, nanoseconds),
 leaving out the JIT compiler threads, whose work is warm-up, divided by the requests it
 answered; the compilers' share of a core in the window, and the CPU per second of the starter's
 own threads and of JFR's, are reported beside it. Sides alternate (A B A B ...); the report has per
 side the median, min and max of the rounds, and each side's median over the first side's.
 
-usage: cost.py [--rounds N] [--rate R] [--conns C] [--secs S] [--warm W] [--settle F] [--out FILE] PATH \\
+usage: cost.py [--rounds N] [--interleave K] [--rate R] [--conns C] [--secs S] [--warm W] [--settle F] [--out FILE] PATH \\
                'NAME: JAVA ARGS' 'NAME: JAVA ARGS' [...]
   --server.port and --server.address=127.0.0.1 are appended to each side's arguments.
 Needs taskset, wrk and hey (Debian: util-linux wrk hey) and a JDK 21+ (JAVA, or found under
@@ -52,6 +59,49 @@ def offer(url, secs, conns, rate):
     return m["ok"], m["errors"]
 
 
+def window(proc, base, o):
+    """One measured window at the fixed rate: CPU per request of proc, compilers left out."""
+    (cpu0, jit0, g0), t0 = measure.cpu_ns([proc.pid]), time.time()
+    answered, errors = offer(base + o.path, o.secs, o.conns, o.rate)
+    t1, (cpu1, jit1, g1) = time.time(), measure.cpu_ns([proc.pid])
+    return {"cpu_us": (cpu1 - cpu0) / 1e3 / max(answered, 1), "rps": answered / (t1 - t0), "errors": errors,
+            "jit_share": round((jit1 - jit0) / 1e9 / (t1 - t0), 3),
+            "groups_ms_per_s": {name: round((g1[name] - g0[name]) / 1e6 / (t1 - t0), 2) for name in measure.GROUPS}}
+
+
+def interleaved_round(sides, o):
+    """Every side started at once, warmed in turn, then o.interleave windows each, alternating."""
+    procs = {}
+    try:
+        for name, args in sides:
+            port = measure.free_port()
+            procs[name] = (start(args, port, o.path), f"http://127.0.0.1:{port}")
+        warmed = {}
+        for name, (proc, base) in procs.items():
+            warmed[name] = measure.warm(base, lambda p=proc: [p.pid], o.path, o.conns, o.warm, settle=o.settle,
+                                        min_s=min(20, o.warm))["warm_s"]
+        time.sleep(o.pause)
+        windows = {name: [] for name in procs}
+        for _ in range(o.interleave):
+            for name, (proc, base) in procs.items():
+                windows[name].append(window(proc, base, o))
+                time.sleep(1)
+    finally:
+        for proc, _ in procs.values():
+            proc.terminate()
+        for proc, _ in procs.values():
+            proc.wait(30)
+    result = {}
+    for name, ws in windows.items():
+        result[name] = {"cpu_us": statistics.median(w["cpu_us"] for w in ws),
+                        "windows_cpu_us": [round(w["cpu_us"], 1) for w in ws],
+                        "rps": statistics.median(w["rps"] for w in ws), "errors": sum(w["errors"] for w in ws),
+                        "warm_s": round(warmed[name]), "jit_share": max(w["jit_share"] for w in ws),
+                        "groups_ms_per_s": {g: statistics.median(w["groups_ms_per_s"][g] for w in ws)
+                                            for g in measure.GROUPS}}
+    return result
+
+
 def measure_side(args, o):
     port = measure.free_port()
     proc = start(args, port, o.path)
@@ -66,20 +116,19 @@ def measure_side(args, o):
         # methods for 5 s after the last late probe, plus two JFR flushes to explain it). The
         # window measures the steady state at the offered rate.
         time.sleep(o.pause)
-        (cpu0, jit0, g0), t0 = measure.cpu_ns(pids()), time.time()
-        answered, errors = offer(base + o.path, o.secs, o.conns, o.rate)
-        t1, (cpu1, jit1, g1) = time.time(), measure.cpu_ns(pids())
+        result = window(proc, base, o)
     finally:
         proc.terminate()
         proc.wait(30)
-    return {"cpu_us": (cpu1 - cpu0) / 1e3 / max(answered, 1), "rps": answered / (t1 - t0), "errors": errors,
-            "warm_s": round(warmed["warm_s"]), "jit_share": round((jit1 - jit0) / 1e9 / (t1 - t0), 3),
-            "groups_ms_per_s": {name: round((g1[name] - g0[name]) / 1e6 / (t1 - t0), 2) for name in measure.GROUPS}}
+    result["warm_s"] = round(warmed["warm_s"])
+    return result
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--interleave", type=int, default=0,
+                    help="K windows per side in processes started together, alternating (0: one window per fresh process)")
     ap.add_argument("--rate", type=int, default=2000)
     ap.add_argument("--conns", type=int, default=50)
     ap.add_argument("--secs", type=int, default=10)
@@ -97,11 +146,15 @@ def main():
         sides.append((name.strip(), args.strip()))
     runs = {name: [] for name, _ in sides}
     for _ in range(o.rounds):
+        if o.interleave:
+            for name, result in interleaved_round(sides, o).items():
+                runs[name].append(result)
+            continue
         for name, args in sides:
             runs[name].append(measure_side(args, o))
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     report = {"commit": commit or None, "path": o.path, "rate": o.rate, "conns": o.conns, "secs": o.secs, "warm": o.warm, "settle": o.settle, "pause": o.pause,
-              "rounds": o.rounds, "date": time.strftime("%Y-%m-%d"), "sides": {}}
+              "interleave": o.interleave, "rounds": o.rounds, "date": time.strftime("%Y-%m-%d"), "sides": {}}
     first = None
     for name, args in sides:
         cpu = [r["cpu_us"] for r in runs[name]]
@@ -110,11 +163,22 @@ def main():
                  "rps": round(statistics.median(r["rps"] for r in runs[name])),
                  "errors": sum(r["errors"] for r in runs[name]),
                  "warm_s": [r["warm_s"] for r in runs[name]],
+                 # The suite's rule: a cell whose rounds spread by more than 10% is flagged, not hidden.
+                 "spread": round((max(cpu) - min(cpu)) / statistics.median(cpu), 3),
+                 "flagged": (max(cpu) - min(cpu)) / statistics.median(cpu) > 0.10,
                  "jit_share": [r["jit_share"] for r in runs[name]],
                  "groups_ms_per_s": {g: round(statistics.median(r["groups_ms_per_s"][g] for r in runs[name]), 2)
                                      for g in measure.GROUPS}}
         first = first or entry["cpu_us"]
         entry["over_first"] = round(entry["cpu_us"] / first, 3)
+        if o.interleave:
+            entry["windows_cpu_us"] = [r["windows_cpu_us"] for r in runs[name]]
+            # Sides of one round ran in the same minutes: their ratio round by round leaves out
+            # what the machine did between rounds.
+            base_runs = runs[sides[0][0]]
+            ratios = [r["cpu_us"] / b["cpu_us"] for r, b in zip(runs[name], base_runs)]
+            entry["ratio_runs"] = [round(x, 3) for x in ratios]
+            entry["ratio_median"] = round(statistics.median(ratios), 3)
         report["sides"][name] = entry
     text = json.dumps(report)
     if o.out:
