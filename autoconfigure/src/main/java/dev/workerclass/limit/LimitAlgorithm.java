@@ -38,21 +38,9 @@ public enum LimitAlgorithm {
 
 	/**
 	 * TCP Vegas applied to requests: estimates the queue from the latency with no load and the
-	 * latency now, and keeps it between small bounds. Fed every request's own time, not windows:
-	 * its latency with no load is the least it has seen, and behind a saturated downstream only a
-	 * single request that got a connection at once shows it. A window's average there is already
-	 * queued time, so windowed Vegas took the queue for the baseline and let the limit grow past
-	 * the downstream. Its minimum is Netflix's, 1, unless one is set.
+	 * latency now, and keeps it between small bounds. Windowed as {@link #GRADIENT}.
 	 */
 	VEGAS;
-
-	/**
-	 * The least the limit goes to unless {@code server.concurrency-limit.min} is set: Netflix's own
-	 * minimum for the algorithm (Gradient2's and AIMD's 20; Vegas has none, so 1).
-	 */
-	int defaultMin() {
-		return (this == VEGAS) ? 1 : 20;
-	}
 
 	/** The property's value for this algorithm, as a user writes it. */
 	public String value() {
@@ -76,7 +64,8 @@ public enum LimitAlgorithm {
 			case GRADIENT -> WindowedLimit.newBuilder()
 				.build(Gradient2Limit.newBuilder().initialLimit(initial).minLimit(min).maxConcurrency(max).build());
 			// Vegas has no minimum of its own: AdaptiveLimit clamps what it answers.
-			case VEGAS -> VegasLimit.newBuilder().initialLimit(initial).maxConcurrency(max).build();
+			case VEGAS -> WindowedLimit.newBuilder()
+				.build(VegasLimit.newBuilder().initialLimit(initial).maxConcurrency(max).build());
 		};
 	}
 

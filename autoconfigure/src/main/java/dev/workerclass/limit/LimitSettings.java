@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
 public record LimitSettings(LimitAlgorithm algorithm, int min, int initial, int max, Duration timeout) {
 
 	/**
-	 * Where the limit starts: Netflix's own initial limit. A lower minimum still starts the limit
-	 * here, not at the minimum.
+	 * Where the limit starts, and its minimum unless one is set: Netflix's own initial and minimum
+	 * limit. A minimum set lower still starts the limit here, not at the minimum.
 	 */
 	static final int INITIAL = 20;
 
@@ -30,8 +30,7 @@ public record LimitSettings(LimitAlgorithm algorithm, int min, int initial, int 
 
 	/**
 	 * Resolves the properties against the capacity.
-	 * @param min {@code server.concurrency-limit.min}; by default the algorithm's own minimum (20, 1
-	 * for Vegas), or the maximum where that is lower
+	 * @param min {@code server.concurrency-limit.min}; by default 20 (Netflix's own minimum), or the maximum where that is lower
 	 * @param max {@code server.concurrency-limit.max}; by default {@code maxCapacity}
 	 * @param maxCapacity the capacity at {@code server.max-workers}: more could never be admitted
 	 * @throws InvalidWorkerSettingException naming the first property out of range
@@ -48,7 +47,7 @@ public record LimitSettings(LimitAlgorithm algorithm, int min, int initial, int 
 					"a whole number from 1 to " + resolvedMax + ", server.concurrency-limit.max"
 							+ ((max != null) ? "" : " (by default the capacity at server.max-workers)"));
 		}
-		int resolvedMin = (min != null) ? min : Math.min(algorithm.defaultMin(), resolvedMax);
+		int resolvedMin = (min != null) ? min : Math.min(INITIAL, resolvedMax);
 		int initial = Math.max(resolvedMin, Math.min(INITIAL, resolvedMax));
 		return new LimitSettings(algorithm, resolvedMin, initial, resolvedMax, timeout);
 	}

@@ -19,9 +19,8 @@ public class ConcurrencyLimitProperties {
 	private LimitAlgorithm algorithm = LimitAlgorithm.FIXED;
 
 	/**
-	 * The least requests admitted at once. Default: the algorithm's own minimum (20 for aimd and
-	 * gradient, 1 for vegas), or the maximum where that is lower. The limit starts at 20 (within
-	 * min and max).
+	 * The least requests admitted at once. Default: 20, or the maximum where that is lower. The
+	 * limit starts at 20 (within min and max).
 	 */
 	private @Nullable Integer min;
 
