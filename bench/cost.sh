@@ -13,6 +13,9 @@
 #   todos-default   demo /todos at 2,000 req/s, no class set: plain Boot defaults vs the starter observing
 #   owners-virtual  the real-app fixture's /owners page at 150 req/s: plain virtual threads vs virtual
 #   owners-diagnostics  the same page under virtual, diagnostics off vs on
+# The /todos comparisons run interleaved (cost.py --interleave): every side's server starts at once,
+# and windows of the sides alternate within the same minutes; a "*-again" side repeats the first
+# side's command, so the report shows the method's own error beside each ratio.
 # Writes bench/results/cost/<comparison>.json and prints one line per comparison.
 # Environment: BENCH_SKIP_BUILD=1 reuses the jars already copied to bench/results/cost/jars;
 # COST_SECS sets the measured window per side and round (default 20 s: at 150 req/s, 10 s left
@@ -43,16 +46,21 @@ REAL="-jar $JARS/real-app.jar"
 # Warm-up: wrk until the JIT compilers use under 2% of a core (at most 240 s); the real app's page
 # kept C2 busy for over a minute, and a fixed 30 s left compilation in the measured window.
 COST="python3 bench/lib/cost.py --rounds $ROUNDS --secs ${COST_SECS:-20} --warm 240 --settle 0.02"
+# Interleaved: 4 windows of 15 s per side and round, after a warm-up of at most 90 s (the windows of
+# one process, a minute or more apart, show whether its compilers were still at work).
+INTERLEAVED="python3 bench/lib/cost.py --rounds $ROUNDS --interleave 4 --secs 15 --warm 90 --settle 0.02"
 
-wanted todos-virtual && $COST --rate 2000 --conns 50 --out "$OUT/todos-virtual.json" /todos \
+wanted todos-virtual && $INTERLEAVED --rate 2000 --conns 50 --out "$OUT/todos-virtual.json" /todos \
   "plain-virtual: $DEMO $PLAIN --spring.threads.virtual.enabled=true" \
   "virtual: $DEMO --server.worker-class=virtual" \
-  "virtual-no-diagnostics: $DEMO --server.worker-class=virtual --server.diagnostics.enabled=false"
+  "virtual-no-diagnostics: $DEMO --server.worker-class=virtual --server.diagnostics.enabled=false" \
+  "plain-virtual-again: $DEMO $PLAIN --spring.threads.virtual.enabled=true"
 
 # No configuration file: the demo's application.yml names a class, and "no class" is the case here.
-wanted todos-default && $COST --rate 2000 --conns 50 --out "$OUT/todos-default.json" /todos \
+wanted todos-default && $INTERLEAVED --rate 2000 --conns 50 --out "$OUT/todos-default.json" /todos \
   "plain-default: $DEMO $PLAIN --spring.config.name=none" \
-  "no-class: $DEMO --spring.config.name=none"
+  "no-class: $DEMO --spring.config.name=none" \
+  "plain-default-again: $DEMO $PLAIN --spring.config.name=none"
 
 wanted owners-virtual && $COST --rate 150 --conns 10 --out "$OUT/owners-virtual.json" /owners \
   "plain-virtual: $REAL $PLAIN --spring.threads.virtual.enabled=true" \
