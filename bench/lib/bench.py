@@ -461,7 +461,7 @@ def exp6_units(r):
         d = r.dir(6)
         out = os.path.join(d, "jmh-raw.json")
         cmd = ["taskset", "-c", SERVER_CPU, JAVA, "-cp", JMH_CP, "org.openjdk.jmh.Main", "PerRequestCost",
-               "ResponseWriteCost"] + \
+               "ResponseWriteCost", "FilterCost"] + \
               r.p["jmh"] + ["-rf", "json", "-rff", out]
         la = os.getloadavg()
         t0 = time.time()
@@ -487,7 +487,8 @@ def exp6_units(r):
     forks, wi, w, i, rr = (jmh[jmh.index(k) + 1] for k in ("-f", "-wi", "-w", "-i", "-r"))
     secs = lambda d: float(d[:-2]) / 1000 if d.endswith("ms") else float(d[:-1])   # noqa: E731
     per_fork = int(wi) * secs(w) + int(i) * secs(rr) + 2     # + the fork's JVM start
-    return [(dict(id="jmh", label="JMH PerRequestCost"), 1, (run, int(forks) * 8 * per_fork + 10))]
+    # 8 runs of PerRequestCost (4 benchmarks x 2 timeouts), 2 of ResponseWriteCost, 3 of FilterCost
+    return [(dict(id="jmh", label="JMH PerRequestCost"), 1, (run, int(forks) * 13 * per_fork + 10))]
 
 
 # Owners of a CPU sample: the first frame from the leaf that is not the JDK's own decides.
