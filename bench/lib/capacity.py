@@ -693,6 +693,10 @@ def section(portable=lambda s: s):
                 cmds.append("- %s `%s`: `%s`" % (exp, r["server"], portable(r["command"])))
     if cmds:
         w("Server commands (round 1; the port is a free port of that run):\n\n" + "\n".join(cmds) + "\n")
+    notes = os.path.join(RES, "notes.md")
+    if os.path.exists(notes):
+        # Dated findings written by hand beside the JSON: A/Bs of code that did not stay.
+        w(open(notes).read().strip() + "\n")
     return "\n".join(md)
 
 
