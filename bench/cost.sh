@@ -13,9 +13,10 @@
 #   todos-default   demo /todos at 2,000 req/s, no class set: plain Boot defaults vs the starter observing
 #   owners-virtual  the real-app fixture's /owners page at 150 req/s: plain virtual threads vs virtual
 #   owners-diagnostics  the same page under virtual, diagnostics off vs on
-# The /todos comparisons run interleaved (cost.py --interleave): every side's server starts at once,
-# and windows of the sides alternate within the same minutes; a "*-again" side repeats the first
-# side's command, so the report shows the method's own error beside each ratio.
+# The /todos comparisons and owners-virtual run interleaved (cost.py --interleave): every side's
+# server starts at once, and windows of the sides alternate within the same minutes; in the /todos
+# ones a "*-again" side repeats the first side's command, so the report shows the method's own
+# error beside each ratio.
 # Writes bench/results/cost/<comparison>.json and prints one line per comparison.
 # Environment: BENCH_SKIP_BUILD=1 reuses the jars already copied to bench/results/cost/jars;
 # COST_SECS sets the measured window per side and round (default 20 s: at 150 req/s, 10 s left
@@ -62,7 +63,9 @@ wanted todos-default && $INTERLEAVED --rate 2000 --conns 50 --out "$OUT/todos-de
   "no-class: $DEMO --spring.config.name=none" \
   "plain-default-again: $DEMO $PLAIN --spring.config.name=none"
 
-wanted owners-virtual && $COST --rate 150 --conns 10 --out "$OUT/owners-virtual.json" /owners \
+# At 150 req/s a window needs 20 s to hold 3,000 requests.
+wanted owners-virtual && python3 bench/lib/cost.py --rounds "$ROUNDS" --interleave 4 --secs 20 --warm 90 --settle 0.02 \
+  --rate 150 --conns 10 --out "$OUT/owners-virtual.json" /owners \
   "plain-virtual: $REAL $PLAIN --spring.threads.virtual.enabled=true" \
   "virtual: $REAL --server.worker-class=virtual"
 
