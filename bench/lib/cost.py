@@ -3,19 +3,21 @@
 
 Each side is a java command line. Per round, every side in turn is started fresh with the server
 pinned to CPU 0 (taskset), warmed up with wrk until the JIT compilers settle (or --warm seconds),
-then offered a fixed rate with hey pinned to CPU 1 for the measured window.
-
-With --interleave K, a round starts every side at once (each on its own port, all on CPU 0),
-warms each in turn, and then measures K windows per side, alternating sides window by window; the
-round's figure for a side is the median of its K windows. Both kinds of noise then show apart:
-the windows of one process spread by what the machine does from minute to minute, the rounds by
-what each JVM's compilers decided. Sides measured a minute apart in the same processes resolve a
-few percent where fresh processes per window did not. Its cost is the CPU
+then offered a fixed rate with hey pinned to CPU 1 for the measured window. Its cost is the CPU
 time of the server's threads over that window (from /proc/PID/task/*/schedstat, nanoseconds),
 leaving out the JIT compiler threads, whose work is warm-up, divided by the requests it
 answered; the compilers' share of a core in the window, and the CPU per second of the starter's
 own threads and of JFR's, are reported beside it. Sides alternate (A B A B ...); the report has per
 side the median, min and max of the rounds, and each side's median over the first side's.
+
+With --interleave K, a round starts every side at once (each on its own port, all on CPU 0),
+warms each in turn, and then measures K windows per side, alternating sides window by window; the
+round's figure for a side is the median of its K windows, and each side also gets its ratio to the
+first side round by round. The two kinds of noise then show apart: the windows of one process
+spread by what the machine does from minute to minute, the rounds by what each JVM's compilers
+decided. Give the first side's command a second time to see the method's own error: on this
+machine two processes of one command differed by up to 11% per round, mostly per process, so
+more windows do not narrow it and more rounds do.
 
 usage: cost.py [--rounds N] [--interleave K] [--rate R] [--conns C] [--secs S] [--warm W] [--settle F] [--out FILE] PATH \\
                'NAME: JAVA ARGS' 'NAME: JAVA ARGS' [...]
