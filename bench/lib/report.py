@@ -217,6 +217,12 @@ def cost_commands(files):
     write(os.path.join(RES, "cost", "commands.md"), "\n".join(parts))
 
 
+def suite_table(results, unit, order):
+    """One JMH suite's benchmarks as a table of score ± JMH's error, in `order`."""
+    return table(["benchmark", unit], [[x["benchmark"], "%s ± %s" % (f(x["score_ns"], 1), f(x["error_ns"], 1))]
+                                       for x in sorted(results, key=order)])
+
+
 def banner(mode, exp):
     if mode is None:
         return "**Not run**: no results under `bench/results/*/exp%s/`.\n" % exp
@@ -243,6 +249,11 @@ COST_TARGETS = {
     "owners-virtual": [("virtual", "plain-virtual", 1.03, "the real app's `/owners` page under `virtual` vs plain Boot on virtual threads")],
     "owners-diagnostics": [("virtual", "virtual-no-diagnostics", 1.02, "the real app's `/owners` page, diagnostics on vs off under `virtual`")],
 }
+
+
+def round_ratios(a, b):
+    """Side a over side b round by round, for interleaved runs (their rounds ran in the same minutes)."""
+    return [x / y for x, y in zip(a["cpu_runs"], b["cpu_runs"])]
 
 
 def jit(side):
@@ -293,7 +304,7 @@ def cost_section(w):
                 if r.get("interleave"):
                     # Sides of one round ran in the same processes' lifetimes, minutes apart at most:
                     # the figure is the median of the rounds' own ratios.
-                    ratios = [x / y for x, y in zip(a["cpu_runs"], b["cpu_runs"])]
+                    ratios = round_ratios(a, b)
                     ratio = statistics.median(ratios)
                     verdict = "met" if ratio <= limit else "missed"
                     verdict += " (rounds %.3f–%.3f%s)" % (min(ratios), max(ratios),
@@ -306,11 +317,13 @@ def cost_section(w):
                     # Overlapping rounds: the medians' order is not a finding on this machine.
                     verdict += " by the medians; the rounds overlap, so not distinguishable"
                 verdicts.append([what, "≤ %.2f×" % limit, "%.3f×" % ratio, verdict])
+        first_side = next(iter(r["sides"].values()))
         for side, x in r["sides"].items():
-            if side.endswith("-again") and x.get("ratio_runs"):
+            if side.endswith("-again") and r.get("interleave"):
                 # The first side's command run twice in the same rounds: what the method cannot tell apart.
+                ratios = round_ratios(x, first_side)
                 verdicts.append(["%s: `%s` over the same command (the method's own error)" % (name, side), "–",
-                                 "%.3f×" % x["ratio_median"], "rounds %.3f–%.3f" % (min(x["ratio_runs"]), max(x["ratio_runs"]))])
+                                 "%.3f×" % statistics.median(ratios), "rounds %.3f–%.3f" % (min(ratios), max(ratios))])
     w(table(["comparison", "side", "CPU µs per request, median (min–max)", "req/s", "errors", "JIT",
              "starter ms/s", "JFR ms/s", "command"], rows))
     fixed = [name for name, r in ordered.items() if "settle" not in r]
@@ -718,16 +731,14 @@ def main():
               "to `/todos` and Spring MVC's real handler mapping (one `@Blocking` route elsewhere): `direct` calls "
               "the chain, `noClass` goes through the filter with no class set, `virtual` under `virtual` "
               "(slot, deadline alarm, sealable response).\n")
-            w(table(["benchmark", "ns per request"], [[x["benchmark"], "%s ± %s" % (f(x["score_ns"], 1), f(x["error_ns"], 1))]
-                                                      for x in sorted(filters, key=lambda x: (x["benchmark"] != "direct", x["benchmark"]))]))
+            w(suite_table(filters, "ns per request", lambda x: (x["benchmark"] != "direct", x["benchmark"])))
             w("")
         if writes:
             w("`ResponseWriteCost`: a page written as 1,000 short strings (4–40 characters, as a template engine "
               "writes), to a lock-free container writer directly (`container`) and through the response the "
               "starter hands a servlet handler so that it can seal it at the deadline (`sealable`, making it "
               "included).\n")
-            w(table(["benchmark", "µs per page"], [[x["benchmark"], "%s ± %s" % (f(x["score_ns"], 1), f(x["error_ns"], 1))]
-                                                    for x in sorted(writes, key=lambda x: x["benchmark"])]))
+            w(suite_table(writes, "µs per page", lambda x: x["benchmark"]))
             w("")
         w(commands_link(mode, 6, len(recs)))
 
