@@ -149,16 +149,26 @@ public final class WorkerClassAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ControlPlane workersControlPlane(Environment environment) {
+			List<String> prefixes = new ArrayList<>();
+			if (environment.getProperty("management.endpoint.health.probes.add-additional-paths", Boolean.class,
+					false)) {
+				// Boot's probes on the application port, whatever the management port: a liveness
+				// probe that waited in a full line would fail, and a full server would be restarted.
+				prefixes.addAll(List.of("/livez", "/readyz"));
+			}
 			if (ManagementPortType.get(environment) == ManagementPortType.DIFFERENT) {
-				return ControlPlane.none();
+				return prefixes.isEmpty() ? ControlPlane.none() : new ControlPlane(prefixes);
 			}
 			String basePath = environment.getProperty("management.endpoints.web.base-path", "/actuator");
 			if (basePath.isBlank() || basePath.equals("/")) {
 				// Actuator at the root: its endpoints cannot be told apart by a prefix, so name the two
 				// an operator needs when every worker is busy.
-				return new ControlPlane(List.of("/workers", "/health"));
+				prefixes.addAll(0, List.of("/workers", "/health"));
 			}
-			return new ControlPlane(List.of(basePath));
+			else {
+				prefixes.add(0, basePath);
+			}
+			return new ControlPlane(prefixes);
 		}
 
 	}

@@ -70,6 +70,21 @@ public final class OffloadWorkers implements RequestPool, AutoCloseable {
 	}
 
 	@Override
+	public int lineBound() {
+		return this.pool.lineBound();
+	}
+
+	@Override
+	public long refusals() {
+		return this.pool.refusals();
+	}
+
+	@Override
+	public long lastRefusalNanos() {
+		return this.pool.lastRefusalNanos();
+	}
+
+	@Override
 	public void sampleDrainRate() {
 		this.pool.sampleDrainRate();
 	}

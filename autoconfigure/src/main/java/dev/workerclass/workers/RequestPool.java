@@ -31,6 +31,18 @@ public interface RequestPool {
 	 */
 	int retryAfterSeconds();
 
+	/** Requests that may wait for a slot now; one more is turned away with 503. */
+	int lineBound();
+
+	/** Requests answered 503 so far, turned away with the line full or given up at their deadline. */
+	long refusals();
+
+	/**
+	 * {@link System#nanoTime()} of the most recent of those 503s; only meaningful once
+	 * {@link #refusals()} is above 0.
+	 */
+	long lastRefusalNanos();
+
 	/** Measures the rate at which the line drains; called about once a second, from one thread at a time. */
 	void sampleDrainRate();
 

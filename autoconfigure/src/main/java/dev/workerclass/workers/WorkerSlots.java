@@ -41,6 +41,9 @@ public final class WorkerSlots {
 
 	private final LongAdder rejected = new LongAdder();
 
+	/** {@link System#nanoTime()} of the last rejection; meaningful once {@link #rejected()} is above 0. */
+	private volatile long lastRejectedNanos;
+
 	private int capacity;
 
 	private int maxQueued;
@@ -144,6 +147,8 @@ public final class WorkerSlots {
 			}
 			else {
 				ticket.state = Ticket.REJECTED;
+				// Written before the count, so a reader that sees the count sees a time at least this recent.
+				this.lastRejectedNanos = System.nanoTime();
 				this.rejected.increment();
 			}
 			return false;
@@ -283,6 +288,14 @@ public final class WorkerSlots {
 	/** Requests turned away because the line was full, since start. */
 	public long rejected() {
 		return this.rejected.sum();
+	}
+
+	/**
+	 * {@link System#nanoTime()} when the last request was turned away; only meaningful once
+	 * {@link #rejected()} is above 0. Read by readiness, which asks whether it is recent.
+	 */
+	public long lastRejectedNanos() {
+		return this.lastRejectedNanos;
 	}
 
 	// Called with the lock held; the callers run the grants once it is released.

@@ -38,6 +38,9 @@ public abstract class Workers implements RequestPool, AutoCloseable {
 
 	private final LongAdder timedOut = new LongAdder();
 
+	/** {@link System#nanoTime()} of the last timeout; meaningful once {@link #timedOut} is above 0. */
+	private volatile long lastTimeoutNanos;
+
 	private final List<Consumer<WorkerSettings>> resizeListeners = new CopyOnWriteArrayList<>();
 
 	private final LongAdder resizes = new LongAdder();
@@ -132,7 +135,7 @@ public abstract class Workers implements RequestPool, AutoCloseable {
 			ticket.release();
 		}
 		if (!inTime) {
-			this.timedOut.increment();
+			countTimeout();
 			return Outcome.TIMED_OUT;
 		}
 		return Outcome.SERVED;
@@ -140,7 +143,32 @@ public abstract class Workers implements RequestPool, AutoCloseable {
 
 	/** Counts a request given up at its deadline by an engine that keeps time itself (event loops). */
 	public void countTimeout() {
+		this.lastTimeoutNanos = System.nanoTime();
 		this.timedOut.increment();
+	}
+
+	/** Requests answered 503 so far: turned away with the line full, or given up at their deadline. */
+	@Override
+	public long refusals() {
+		return this.slots.rejected() + this.timedOut.sum();
+	}
+
+	/**
+	 * {@link System#nanoTime()} of the most recent 503 (a rejection or a timeout); only meaningful
+	 * once {@link #refusals()} is above 0.
+	 */
+	@Override
+	public long lastRefusalNanos() {
+		long rejected = this.slots.lastRejectedNanos();
+		long timedOut = this.lastTimeoutNanos;
+		if (this.slots.rejected() == 0) {
+			return timedOut;
+		}
+		if (this.timedOut.sum() == 0) {
+			return rejected;
+		}
+		// nanoTime values compare by their difference: they may wrap.
+		return (rejected - timedOut > 0) ? rejected : timedOut;
 	}
 
 	/**
@@ -247,6 +275,7 @@ public abstract class Workers implements RequestPool, AutoCloseable {
 	}
 
 	/** Requests that may wait now. */
+	@Override
 	public int lineBound() {
 		return this.slots.lineBound();
 	}

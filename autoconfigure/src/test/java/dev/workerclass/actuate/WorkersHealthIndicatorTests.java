@@ -1,9 +1,12 @@
 package dev.workerclass.actuate;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.workerclass.readiness.Readiness;
 import dev.workerclass.workers.WorkerSettings;
 import dev.workerclass.workers.WorkerSlots;
 import dev.workerclass.workers.Workers;
@@ -56,6 +59,46 @@ class WorkersHealthIndicatorTests {
 			a.release();
 			b.release();
 			c.release();
+		}
+	}
+
+	@Test
+	void withReadinessAFullLineIsOutOfServiceWithTheReasonAndADrainedOneIsUpAgain() {
+		try (Workers workers = Workers.create(WorkerSettings.builder()
+			.workerClass("reactive")
+			.workers(1)
+			.workerConnections(1)
+			.maxQueued(1)
+			.resolve(2))) {
+			WorkersHealthIndicator indicator = new WorkersHealthIndicator(workers,
+					new Readiness(List.of(workers), Duration.ZERO));
+			WorkerSlots.Ticket running = workers.admit(() -> {
+			});
+			WorkerSlots.Ticket waiting = workers.admit(() -> {
+			});
+			Health full = indicator.health();
+			assertThat(full.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+			assertThat(full.getDetails()).containsEntry("shedding", true)
+				.containsEntry("draining", false)
+				.containsEntry("queued", 1)
+				.containsEntry("lineBound", 1);
+			assertThat((String) full.getDetails().get("reason")).contains("line is full");
+			running.release();
+			waiting.release();
+			Health drained = indicator.health();
+			assertThat(drained.getStatus()).isEqualTo(Status.UP);
+			assertThat(drained.getDetails()).containsEntry("shedding", false);
+		}
+	}
+
+	@Test
+	void withReadinessADrainingInstanceIsOutOfService() {
+		try (Workers workers = Workers.create(settings("thread", 1, 1))) {
+			Readiness readiness = new Readiness(List.of(workers), Duration.ofSeconds(5));
+			readiness.startDraining();
+			Health health = new WorkersHealthIndicator(workers, readiness).health();
+			assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+			assertThat(health.getDetails()).containsEntry("draining", true);
 		}
 	}
 

@@ -77,6 +77,21 @@ class DrainRateSamplerTests {
 			throw new UnsupportedOperationException();
 		}
 
+		@Override
+		public int lineBound() {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public long refusals() {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public long lastRefusalNanos() {
+			throw new UnsupportedOperationException();
+		}
+
 	}
 
 }

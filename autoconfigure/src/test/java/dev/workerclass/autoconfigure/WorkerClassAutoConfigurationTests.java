@@ -720,6 +720,22 @@ class WorkerClassAutoConfigurationTests {
 		}
 
 		@Test
+		void includesBootsProbePathsOnTheApplicationPortSoAFullLineCannotFailLiveness() {
+			WorkerClassAutoConfigurationTests.this.servlet
+				.withPropertyValues("management.endpoint.health.probes.add-additional-paths=true")
+				.run((context) -> {
+					ControlPlane controlPlane = context.getBean(ControlPlane.class);
+					assertThat(controlPlane.prefixes()).containsExactly("/actuator", "/livez", "/readyz");
+					assertThat(controlPlane.matches("/livez")).isTrue();
+				});
+			WorkerClassAutoConfigurationTests.this.servlet
+				.withPropertyValues("management.endpoint.health.probes.add-additional-paths=true",
+						"management.server.port=9091")
+				.run((context) -> assertThat(context.getBean(ControlPlane.class).prefixes())
+					.containsExactly("/livez", "/readyz"));
+		}
+
+		@Test
 		void isNoneWhenActuatorHasARandomPortOfItsOwn() {
 			WorkerClassAutoConfigurationTests.this.servlet.withPropertyValues("server.port=0", "management.server.port=0")
 				.run((context) -> assertThat(context.getBean(ControlPlane.class)).isSameAs(ControlPlane.none()));

@@ -8,6 +8,7 @@ import dev.workerclass.Blocking;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,6 +26,11 @@ public class TestApp {
 
 	/** Handlers that saw an interrupt (a timed-out request's handler is interrupted). */
 	static final AtomicInteger interrupted = new AtomicInteger();
+
+	/** For tests that need the app in a process of its own, to send it a signal. */
+	public static void main(String[] args) {
+		SpringApplication.run(TestApp.class, args);
+	}
 
 	@RestController
 	static class Routes {

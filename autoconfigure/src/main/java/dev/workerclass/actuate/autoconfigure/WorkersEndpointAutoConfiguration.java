@@ -13,6 +13,7 @@ import dev.workerclass.autoconfigure.WebServerEngine;
 import dev.workerclass.autoscale.Autoscaler;
 import dev.workerclass.diagnostics.WorkersDiagnostics;
 import dev.workerclass.limit.AdaptiveLimit;
+import dev.workerclass.readiness.Readiness;
 import dev.workerclass.servlet.autoconfigure.ServletWorkersAutoConfiguration;
 import dev.workerclass.webflux.autoconfigure.ReactiveWorkersAutoConfiguration;
 import dev.workerclass.workers.OffloadWorkers;
@@ -85,8 +86,8 @@ public final class WorkersEndpointAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@ConditionalOnEnabledHealthIndicator("workers")
-		WorkersHealthIndicator workersHealthIndicator(Workers workers) {
-			return new WorkersHealthIndicator(workers);
+		WorkersHealthIndicator workersHealthIndicator(Workers workers, ObjectProvider<Readiness> readiness) {
+			return new WorkersHealthIndicator(workers, readiness.getIfAvailable());
 		}
 
 	}
