@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.json.JsonMapper;
@@ -77,13 +76,15 @@ class ReadinessIT {
 		}
 	}
 
-	@Test
-	void onSigtermReadinessGoesDownThenInFlightRequestsFinishThenConnectionsAreRefusedThenTheProcessExits()
-			throws Exception {
+	@ParameterizedTest
+	@ValueSource(strings = { "thread", "reactive" })
+	void onSigtermReadinessGoesDownThenInFlightRequestsFinishThenConnectionsAreRefusedThenTheProcessExits(
+			String workerClass) throws Exception {
+		String slow = workerClass.equals("reactive") ? "/test-async?ms=7000" : "/test?ms=7000";
 		List<String> command = new ArrayList<>(List.of(
 				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
 				System.getProperty("java.class.path"), TestApp.class.getName(), "--server.port=0",
-				"--server.address=127.0.0.1", "--spring.main.banner-mode=off", "--server.worker-class=thread",
+				"--server.address=127.0.0.1", "--spring.main.banner-mode=off", "--server.worker-class=" + workerClass,
 				"--server.threads=8", "--server.readiness.drain-delay=3s", "--server.graceful-timeout=20s"));
 		for (String probe : PROBES) {
 			command.add("--" + probe);
@@ -96,7 +97,7 @@ class ReadinessIT {
 
 			List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
 			for (int i = 0; i < 3; i++) {
-				inFlight.add(fresh().sendAsync(request(port, "/test?ms=7000"), HttpResponse.BodyHandlers.ofString()));
+				inFlight.add(fresh().sendAsync(request(port, slow), HttpResponse.BodyHandlers.ofString()));
 			}
 			await().atMost(Duration.ofSeconds(10)).until(() -> {
 				Map<String, Object> workers = body(get(client, port, "/actuator/workers"));
