@@ -245,6 +245,7 @@ COST_TARGETS = {
     # comparison: [(side, over side, at most, what)]
     "todos-virtual": [("virtual", "plain-virtual", 1.00, "`/todos` under `virtual` vs plain Boot on virtual threads"),
                       ("virtual", "virtual-no-diagnostics", 1.02, "diagnostics on vs off under `virtual`")],
+    "todos-virtual-10": [("virtual", "plain-virtual", 1.00, "`/todos` under `virtual` vs plain Boot on virtual threads, 10 rounds")],
     "todos-default": [("no-class", "plain-default", 1.03, "no class set vs plain Boot on its defaults")],
     "owners-virtual": [("virtual", "plain-virtual", 1.03, "the real app's `/owners` page under `virtual` vs plain Boot on virtual threads")],
     "owners-diagnostics": [("virtual", "virtual-no-diagnostics", 1.02, "the real app's `/owners` page, diagnostics on vs off under `virtual`")],
