@@ -14,7 +14,7 @@
 # Both JVMs on CPU 0; nginx, Prometheus, wrk and the Python load on CPU 1; 127.0.0.1 only, free ports;
 # nginx and Prometheus get their own config and data in temporary directories (never the system's)
 # and are stopped by their own pids. Installs nginx, prometheus, wrk and taskset from Debian packages
-# when missing, builds the demo jar (Maven `package`: nothing is installed into ~/.m2) and copies it
+# (and gnuplot, for report.py) when missing, builds the demo jar (Maven `package`: nothing is installed into ~/.m2) and copies it
 # to bench/results/scale-out/jars/, writes bench/results/scale-out/*.json (quick: .../scale-out/quick/)
 # and regenerates docs/benchmarks.md, whose "Scale-out behind nginx" section shows them.
 # Environment: BENCH_SKIP_BUILD=1 reuses the copied jar; BENCH_JAVA overrides the JDK 25 java.
@@ -28,7 +28,8 @@ PY=/usr/bin/python3
 say() { echo "[$(date -u +%H:%M:%S)] $*"; }
 
 need=()
-for t in nginx:nginx-light prometheus:prometheus wrk:wrk taskset:util-linux; do
+# gnuplot: report.py re-renders every plot of docs/benchmarks.md, not only this section's
+for t in nginx:nginx-light prometheus:prometheus wrk:wrk taskset:util-linux gnuplot:gnuplot-nox; do
   command -v "${t%%:*}" >/dev/null || need+=("${t#*:}")
 done
 if [ ${#need[@]} -gt 0 ]; then

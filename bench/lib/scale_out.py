@@ -578,7 +578,7 @@ def _answer_rows(ans, inst):
         m = dict(r.get("metric") or {})
         name = m.pop("__name__", "")
         if "instance" in m:
-            m["instance"] = "instance %s" % back.get(m["instance"], m["instance"])   # the port is per run
+            m["instance"] = "127.0.0.1:<%s>" % back.get(m["instance"], m["instance"])   # a free port of that run
         v = (r.get("value") or [None, None])[1]
         try:
             v = "%g" % round(float(v), 3)
@@ -606,7 +606,7 @@ def section(portable=lambda s: s):
       "connections, or wrk; every non-2xx answer and every socket error counts as a failed request. Setup and "
       "what the retries do: [deployment.md](deployment.md).\n"
       % (mode, any_rec["versions"]["nginx"].replace("nginx version: ", ""),
-         " ".join(any_rec["versions"]["prometheus"]).split(" (")[0]))
+         " ".join(any_rec["versions"]["prometheus"]).split(" (")[0].replace("prometheus, version ", "Prometheus ")))
     sat = recs.get("saturated")
     if sat:
         pr, c, a, b, n = sat["params"], sat["clients"], sat["instances"]["A"], sat["instances"]["B"], sat["nginx"]
@@ -654,6 +654,17 @@ def section(portable=lambda s: s):
         w("")
         s = sig["summary"]
         ok = s["failed_total"] == 0 and sig["rounds"]
+        kinds = {}
+        for r in sig["rounds"]:
+            for l in r.get("nginx_error_lines") or []:
+                k = re.search(r"\] \S+ \*\d+ (.*?) while", l) or re.search(r"\*\d+ (.*?) while", l)
+                k = (k.group(1) if k else l[:80])
+                kinds[k] = kinds.get(k, 0) + 1
+        w("In nginx's log a failed attempt on the stopped instance shows as 502 and was retried on the other one "
+          "(`proxy_next_upstream error`). nginx's error log, upstream errors (first 10 of each round): %s. "
+          "\"Connection refused\" is the closed listener. \"Prematurely closed\" is a kept-alive connection the stopping "
+          "instance closed as nginx sent a request on it: a GET is retried, a POST would get nginx's 502 (see "
+          "[deployment.md](deployment.md)).\n" % ("; ".join("%s: %d" % kv for kv in sorted(kinds.items())) or "none"))
         w(_table(["target", "measured", "verdict"],
                  [["0 failed requests", "%d over %d round(s)" % (s["failed_total"], len(sig["rounds"])),
                    ("met" if ok else "missed") + ("" if mode == "full" else " (quick run: not a finding)")]]))
@@ -713,8 +724,12 @@ def section(portable=lambda s: s):
         c = rec.get("commands") or ((rec.get("rounds") or [{}])[0].get("commands"))
         for k, v in sorted((c or {}).items()):
             cmds.append("- %s, instance %s: `%s`" % (exp, k, portable(v)))
+    cmds.append("- nginx: `taskset -c %s nginx -p <temp dir> -c <temp dir>/nginx.conf`, that nginx.conf including "
+                "`deploy/nginx/workerclass.conf` with its ports rewritten" % FRONT_CPU)
     if sat and sat.get("prometheus"):
         cmds.append("- prometheus: `%s`" % portable(sat["prometheus"]["command"]))
+    if tp and tp.get("rounds"):
+        cmds.append("- wrk: `%s`" % portable(tp["rounds"][0]["wrk_command"]))
     if cmds:
         w("Commands (the ports are free ports of that run):\n\n" + "\n".join(cmds) + "\n")
     return "\n".join(md)
