@@ -685,7 +685,7 @@ def section(portable=lambda s: s):
             x = s.get(lid) or {}
             rows.append([label, _s(x.get("rps")), _s(x.get("p99_ms"), 2), x.get("errors", "–"), _s(x.get("cpu0"), 2),
                          _s(x.get("jvms"), 2), _s(x.get("cpu0_not_the_jvms"), 2), _s(x.get("cpu1"), 2)])
-        w(_table(["upstream", "req/s", "p99 ms", "errors", "CPU 0 busy", "of it the JVMs (cores)", "of it anything else",
+        w(_table(["upstream", "req/s", "p99 ms", "errors", "CPU 0 busy", "of it the JVMs (cores)", "of it anything else (JIT threads included)",
                   "CPU 1 busy (nginx, wrk, the script)"], rows))
         w("")
         busy = max([((s.get(l) or {}).get("cpu0_not_the_jvms") or {}).get("max") or 0 for l in ("one", "two")])
