@@ -519,7 +519,9 @@ def throughput(p, out):
                 with Nginx(ups, out, "throughput-%s-r%d" % (lid, rnd)) as ngx:
                     url = "http://127.0.0.1:%d%s" % (ngx.port, CHEAP_ROUTE)
                     measure.run(measure.wrk_cmd(url, WRK_CONNS, p["tp_warm_s"]), p["tp_warm_s"] + 20)
-                    jvm_ns = lambda s: sum(measure.cpu_ns(s.pids())[:2])   # noqa: E731 (the JIT's threads included)
+                    # the process's own utime + stime: it keeps the time of threads that ended, which a sum
+                    # over /proc/PID/task/* loses (an idle JVM's ending thread once made that go negative)
+                    jvm_ns = lambda s: process_ticks().get(s.proc.pid, 0) * 1e9 / os.sysconf("SC_CLK_TCK")   # noqa: E731
                     c0, s0, f0 = cpu_times(), {"A": jvm_ns(a), "B": jvm_ns(b)}, process_ticks()
                     t0 = time.time()
                     cmd = measure.wrk_cmd(url, WRK_CONNS, p["tp_s"])
@@ -546,7 +548,8 @@ def throughput(p, out):
         summary[lid] = dict(rps=spread([r["wrk"].get("rps") for r in rs]), p99_ms=spread([r["wrk"].get("p99_ms") for r in rs]),
                             errors=sum(r["wrk"].get("errors") or 0 for r in rs),
                             cpu0=spread([r["cpu_share"].get("cpu0") for r in rs]), cpu1=spread([r["cpu_share"].get("cpu1") for r in rs]),
-                            jvms=spread([sum(r["jvm_cpu_cores"].values()) for r in rs]),
+                            # a negative figure came from a per-thread sum that lost an ended thread: not a value
+                            jvms=spread([sum(r["jvm_cpu_cores"].values()) for r in rs if min(r["jvm_cpu_cores"].values()) >= 0]),
                             cpu0_softirq=spread([r["cpu_share"].get("cpu0_softirq") for r in rs]),
                             other_processes=spread([r.get("other_processes_cores") for r in rs]))
     one, two = (summary["one"]["rps"] or {}).get("median"), (summary["two"]["rps"] or {}).get("median")
