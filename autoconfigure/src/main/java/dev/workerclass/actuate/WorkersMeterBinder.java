@@ -98,6 +98,15 @@ public class WorkersMeterBinder implements MeterBinder {
 			.description("Requests admitted at once: the capacity, or a lower adaptive concurrency limit")
 			.tags(tags)
 			.register(registry);
+		// Busy over what may run at once now: admitting() is the capacity, or a lower adaptive
+		// concurrency limit. Under a limit no more than the limit is ever busy, so busy over the
+		// capacity would read 0.5 while requests queue; over admitting() it reads 1 exactly when the
+		// next request has to wait, which is the point an autoscaler should add instances at. Not
+		// capped at 1: after a shrink, busy may exceed the new capacity until requests finish.
+		Gauge.builder("workers.utilization", pool, WorkersMeterBinder::utilization)
+			.description("Busy slots over the requests admitted at once now: the capacity, or a lower adaptive limit")
+			.tags(tags)
+			.register(registry);
 		counter(registry, tags, source, "workers.completed", "Requests served since start",
 				WorkersSnapshot::completed);
 		counter(registry, tags, source, "workers.rejected", "Requests refused with 503 because the line was full",
@@ -105,6 +114,11 @@ public class WorkersMeterBinder implements MeterBinder {
 		counter(registry, tags, source, "workers.timeouts", "Requests given up at server.timeout",
 				WorkersSnapshot::timedOut);
 		counter(registry, tags, source, "workers.resizes", "Runtime resizes since start", WorkersSnapshot::resizes);
+	}
+
+	static double utilization(Workers workers) {
+		int admitting = workers.admitting();
+		return (admitting <= 0) ? 0 : (double) workers.snapshot().busy() / admitting;
 	}
 
 	// Micrometer holds a meter's state object weakly; the function holds the source, so a meter

@@ -30,7 +30,7 @@ class WorkersMeterBinderTests {
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
 	private static final String[] GAUGES = { "workers.capacity", "workers.busy", "workers.idle", "workers.queued",
-			"workers.count", "workers.limit" };
+			"workers.count", "workers.limit", "workers.utilization" };
 
 	private static final String[] COUNTERS = { "workers.completed", "workers.rejected", "workers.timeouts",
 			"workers.resizes" };
@@ -62,6 +62,32 @@ class WorkersMeterBinderTests {
 			assertThat(gauge(registry, "workers.limit")).isEqualTo(1);
 			assertThat(gauge(registry, "workers.busy")).isZero();
 			assertThat(gauge(registry, "workers.queued")).isZero();
+			assertThat(gauge(registry, "workers.utilization")).isZero();
+		}
+	}
+
+	@Test
+	void utilizationIsBusyOverWhatIsAdmittedAtOnce() throws Exception {
+		// Two sync workers, one of them busy.
+		try (Workers workers = Workers.create(settings("sync", 2, 4))) {
+			SimpleMeterRegistry registry = new SimpleMeterRegistry();
+			new WorkersMeterBinder(workers, Optional.empty(), Optional.empty()).bindTo(registry);
+			assertThat(gauge(registry, "workers.utilization")).isZero();
+			CountDownLatch finish = new CountDownLatch(1);
+			CountDownLatch running = new CountDownLatch(1);
+			CompletableFuture<Boolean> served = serveOnAContainerThread(workers, () -> {
+				running.countDown();
+				finish.await(10, TimeUnit.SECONDS);
+			});
+			assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(gauge(registry, "workers.utilization")).isEqualTo(0.5);
+			// Under a limit of 1 the one busy slot is all that is admitted: full, although a slot is free.
+			workers.limitConcurrency(1);
+			assertThat(gauge(registry, "workers.capacity")).isEqualTo(2);
+			assertThat(gauge(registry, "workers.utilization")).isEqualTo(1.0);
+			finish.countDown();
+			assertThat(served.get(10, TimeUnit.SECONDS)).isTrue();
+			soon().until(() -> gauge(registry, "workers.utilization") == 0);
 		}
 	}
 
