@@ -84,8 +84,16 @@ public final class Workload {
 
 	private long machineLoadLooks;
 
-	/** Active looks between two readings of the machine's CPU load (a read of /proc/stat on Linux). */
-	static final int MACHINE_LOAD_EVERY = 10;
+	private long lastMachineLoadNanos;
+
+	/**
+	 * Time between two readings of the machine's CPU load while requests are in flight: a
+	 * reading costs 0.2 to 0.5 ms in a container (the JDK reads /proc and the cgroup's files).
+	 */
+	static final long MACHINE_LOAD_EVERY_NANOS = 5_000_000_000L;
+
+	// When a sample last began: the sampler looks seldom while none do.
+	private volatile long lastBeginNanos;
 
 	/**
 	 * @param sampleEvery one request in this many is measured (1 measures every request)
@@ -145,6 +153,7 @@ public final class Workload {
 
 	/** Starts the sample of a drawn request, on the thread that runs it. */
 	public Sample begin() {
+		this.lastBeginNanos = System.nanoTime();
 		Thread thread = Thread.currentThread();
 		Sample sample = (!thread.isVirtual() && this.cpuTimeMeasured)
 				? new Sample(this, Sample.Mode.CPU_TIME, thread, this.threads)
@@ -159,7 +168,18 @@ public final class Workload {
 	 * its CPU share is not measured.
 	 */
 	public Sample beginUnthreaded() {
+		this.lastBeginNanos = System.nanoTime();
 		return new Sample(this, Sample.Mode.NONE, null, null);
+	}
+
+	/** Whether a sample began within {@code nanos}: while none did, the sampler need not look often. */
+	boolean sampledWithin(long nanos) {
+		long last = this.lastBeginNanos;
+		return last != 0 && System.nanoTime() - last < nanos;
+	}
+
+	boolean hasInFlight() {
+		return !this.inFlight.isEmpty();
 	}
 
 	@Nullable ThreadMXBean threads() {
@@ -195,6 +215,7 @@ public final class Workload {
 	 * @param idle free worker slots now
 	 */
 	public synchronized void tick(int busy, int idle) {
+		long now = System.nanoTime();
 		for (Sample sample : this.inFlight) {
 			Thread thread = sample.thread;
 			if (thread == null) {
@@ -207,19 +228,20 @@ public final class Workload {
 				}
 			}
 		}
-		long now = System.nanoTime();
 		long cpu = processCpuNanos();
 		boolean active = busy > 0;
 		if (active) {
 			this.activeTicks++;
 			this.busySum += busy;
 			this.busyPeak = Math.max(this.busyPeak, busy);
-			if (this.activeTicks % MACHINE_LOAD_EVERY == 0) {
+			if (this.lastMachineLoadNanos == 0 || now - this.lastMachineLoadNanos >= MACHINE_LOAD_EVERY_NANOS) {
+				// The load since the last reading (the first reading primes it).
 				double load = machineLoad();
-				if (load >= 0) {
+				if (load >= 0 && this.lastMachineLoadNanos != 0) {
 					this.machineLoadSum += load;
 					this.machineLoadLooks++;
 				}
+				this.lastMachineLoadNanos = now;
 			}
 			for (int i = 0; i < this.poolStats.size(); i++) {
 				this.poolStats.get(i).look(this.gauges.get(i), idle > 0);

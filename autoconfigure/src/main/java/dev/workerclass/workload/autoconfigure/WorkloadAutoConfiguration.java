@@ -59,7 +59,7 @@ public final class WorkloadAutoConfiguration {
 		Duration interval = properties.getSampleInterval();
 		if (interval.compareTo(Duration.ofMillis(1)) < 0) {
 			throw new InvalidWorkerSettingException("server.workload.sample-interval", interval,
-					"a duration of at least 1ms, e.g. 20ms");
+					"a duration of at least 1ms, e.g. 200ms");
 		}
 		if (properties.getMinSamples() < 1) {
 			throw new InvalidWorkerSettingException("server.workload.min-samples", properties.getMinSamples(),

@@ -15,7 +15,7 @@ public class WorkloadProperties {
 	public static final int DEFAULT_SAMPLE_EVERY = 20;
 
 	/** How often the sampler looks at the threads, requests in flight and pools by default. */
-	public static final Duration DEFAULT_SAMPLE_INTERVAL = Duration.ofMillis(20);
+	public static final Duration DEFAULT_SAMPLE_INTERVAL = Duration.ofMillis(200);
 
 	/** Sampled requests needed before any advice, by default. */
 	public static final int DEFAULT_MIN_SAMPLES = 200;
@@ -30,16 +30,16 @@ public class WorkloadProperties {
 	 * Measure one request in this many, drawn at random (1 measures every request). An
 	 * unsampled request pays one random draw.
 	 */
-	private int sampleEvery = DEFAULT_SAMPLE_EVERY;
+	private int sampleEvery = 20;
 
 	/**
 	 * How often the sampler thread looks at the states of the sampled requests' virtual threads,
 	 * the requests in flight and the pools (JDBC, offload).
 	 */
-	private Duration sampleInterval = DEFAULT_SAMPLE_INTERVAL;
+	private Duration sampleInterval = Duration.ofMillis(200);
 
 	/** Sampled requests needed before the advice names a worker class. */
-	private int minSamples = DEFAULT_MIN_SAMPLES;
+	private int minSamples = 200;
 
 	public boolean isEnabled() {
 		return this.enabled;
