@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 import org.jspecify.annotations.Nullable;
 
@@ -92,8 +93,14 @@ public final class Workload {
 	 */
 	static final long MACHINE_LOAD_EVERY_NANOS = 5_000_000_000L;
 
+	/** A report reads the machine's load afresh when the last reading is older than this. */
+	static final long MACHINE_LOAD_FRESH_NANOS = 500_000_000L;
+
 	// When a sample last began: the sampler looks seldom while none do.
 	private volatile long lastBeginNanos;
+
+	// The sampler while it is in a long, quiet park: the next sample wakes it, once.
+	private volatile @Nullable Thread quietSampler;
 
 	/**
 	 * @param sampleEvery one request in this many is measured (1 measures every request)
@@ -154,6 +161,7 @@ public final class Workload {
 	/** Starts the sample of a drawn request, on the thread that runs it. */
 	public Sample begin() {
 		this.lastBeginNanos = System.nanoTime();
+		wakeQuietSampler();
 		Thread thread = Thread.currentThread();
 		Sample sample = (!thread.isVirtual() && this.cpuTimeMeasured)
 				? new Sample(this, Sample.Mode.CPU_TIME, thread, this.threads)
@@ -169,6 +177,7 @@ public final class Workload {
 	 */
 	public Sample beginUnthreaded() {
 		this.lastBeginNanos = System.nanoTime();
+		wakeQuietSampler();
 		return new Sample(this, Sample.Mode.NONE, null, null);
 	}
 
@@ -176,6 +185,19 @@ public final class Workload {
 	boolean sampledWithin(long nanos) {
 		long last = this.lastBeginNanos;
 		return last != 0 && System.nanoTime() - last < nanos;
+	}
+
+	/** Called by the sampler before a long park: the next sample to begin unparks it. */
+	void quiet(@Nullable Thread sampler) {
+		this.quietSampler = sampler;
+	}
+
+	private void wakeQuietSampler() {
+		Thread sampler = this.quietSampler;
+		if (sampler != null) {
+			this.quietSampler = null;
+			LockSupport.unpark(sampler);
+		}
 	}
 
 	boolean hasInFlight() {
@@ -273,6 +295,16 @@ public final class Workload {
 		List<RouteReport> reports = new ArrayList<>();
 		double cpuWeighted = 0;
 		double wallWeighted = 0;
+		long now = System.nanoTime();
+		if (this.lastMachineLoadNanos != 0 && now - this.lastMachineLoadNanos >= MACHINE_LOAD_FRESH_NANOS) {
+			// The load since the last reading, so that a report after a short load has one.
+			double load = machineLoad();
+			if (load >= 0) {
+				this.machineLoadSum += load;
+				this.machineLoadLooks++;
+			}
+			this.lastMachineLoadNanos = now;
+		}
 		Double machineBusy = (this.machineLoadLooks > 0) ? clamp(this.machineLoadSum / this.machineLoadLooks) : null;
 		boolean coresFull = machineBusy != null && machineBusy >= CORES_FULL;
 		for (var entry : this.routes.entrySet()) {

@@ -71,9 +71,19 @@ public final class WorkloadSampler implements AutoCloseable {
 		long nextCheck = System.nanoTime() + checkNanos;
 		while (this.thread == Thread.currentThread()) {
 			// Each wake-up costs CPU (about 50 µs in the container measured): while no sample began
-			// for a while, one look a second keeps the idle cost down; a new sample is seen within it.
+			// for a while, one look a second keeps the idle cost down.
 			boolean quiet = !this.workload.sampledWithin(QUIET_AFTER_NANOS) && !this.workload.hasInFlight();
-			LockSupport.parkNanos(quiet ? Math.max(intervalNanos, QUIET_INTERVAL_NANOS) : intervalNanos);
+			if (quiet) {
+				// The first sample to begin wakes it (one unpark per quiet spell, not per request).
+				this.workload.quiet(Thread.currentThread());
+				if (!this.workload.sampledWithin(QUIET_AFTER_NANOS)) {
+					LockSupport.parkNanos(Math.max(intervalNanos, QUIET_INTERVAL_NANOS));
+				}
+				this.workload.quiet(null);
+			}
+			else {
+				LockSupport.parkNanos(intervalNanos);
+			}
 			try {
 				WorkersSnapshot snapshot = this.workers.get();
 				this.workload.tick(snapshot.busy(), snapshot.idle());

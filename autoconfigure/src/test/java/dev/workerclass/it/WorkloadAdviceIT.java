@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -112,9 +113,9 @@ class WorkloadAdviceIT {
 				for (int i = 0; i < each; i++) {
 					assertThat(server.get(pathAndQuery).statusCode()).isEqualTo(200);
 				}
-			}, Thread.ofVirtual().factory()::newThread));
+			}, (task) -> Thread.ofVirtual().start(task)));
 		}
-		CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
+		CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS).join();
 	}
 
 	@SuppressWarnings("unchecked")
