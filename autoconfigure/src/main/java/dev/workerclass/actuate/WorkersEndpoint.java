@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -23,6 +24,11 @@ import dev.workerclass.workers.InvalidWorkerSettingException;
 import dev.workerclass.workers.OffloadWorkers;
 import dev.workerclass.workers.Workers;
 import dev.workerclass.workers.WorkersSnapshot;
+import dev.workerclass.workload.Advice;
+import dev.workerclass.workload.PoolReport;
+import dev.workerclass.workload.RouteReport;
+import dev.workerclass.workload.WorkloadAdvice;
+import dev.workerclass.workload.WorkloadReport;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -62,6 +68,8 @@ public class WorkersEndpoint {
 
 	private final Optional<Autoscaler> autoscaler;
 
+	private final Optional<WorkloadAdvice> workload;
+
 	/**
 	 * @param workers the workers shown and resized
 	 * @param offload the offload pool, shown under {@code offload} (null there without one)
@@ -82,6 +90,18 @@ public class WorkersEndpoint {
 	 */
 	public WorkersEndpoint(Workers workers, Optional<OffloadWorkers> offload, Supplier<String> engine,
 			Optional<WorkersDiagnostics> diagnostics, Optional<AdaptiveLimit> limit, Optional<Autoscaler> autoscaler) {
+		this(workers, offload, engine, diagnostics, limit, autoscaler, Optional.empty());
+	}
+
+	/**
+	 * As {@link #WorkersEndpoint(Workers, Optional, Supplier, Optional, Optional, Optional)}, with
+	 * the workload measurement that {@code GET .../advice} reads.
+	 * @param workload the measured workload and its advice; without it {@code advice} answers 404
+	 */
+	public WorkersEndpoint(Workers workers, Optional<OffloadWorkers> offload, Supplier<String> engine,
+			Optional<WorkersDiagnostics> diagnostics, Optional<AdaptiveLimit> limit, Optional<Autoscaler> autoscaler,
+			Optional<WorkloadAdvice> workload) {
+		this.workload = workload;
 		this.workers = workers;
 		this.offload = offload;
 		this.engine = engine;
@@ -93,6 +113,23 @@ public class WorkersEndpoint {
 	@ReadOperation
 	public WorkersDescriptor workers() {
 		return describe(this.workers.snapshot());
+	}
+
+	/**
+	 * {@code GET /actuator/workers/advice}: the routes measured and the worker class that fits
+	 * them. Any other name is 404.
+	 */
+	@ReadOperation
+	public WebEndpointResponse<?> read(@Selector String name) {
+		if (!"advice".equals(name)) {
+			return notFound("unknown part '" + name + "' of the workers endpoint: expected advice");
+		}
+		if (this.workload.isEmpty()) {
+			return notFound("the workload is not measured (server.workload.enabled=false), so there is no advice");
+		}
+		WorkloadAdvice measured = this.workload.get();
+		WorkloadReport report = measured.report();
+		return new WebEndpointResponse<>(AdviceDescriptor.of(measured.advice(report), report));
 	}
 
 	@WriteOperation
@@ -149,6 +186,11 @@ public class WorkersEndpoint {
 	static WebEndpointResponse<ProblemDetail> badRequest(String reason) {
 		return new WebEndpointResponse<>(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, reason),
 				WebEndpointResponse.STATUS_BAD_REQUEST, MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	private static WebEndpointResponse<ProblemDetail> notFound(String reason) {
+		return new WebEndpointResponse<>(ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, reason),
+				WebEndpointResponse.STATUS_NOT_FOUND, MediaType.APPLICATION_PROBLEM_JSON);
 	}
 
 	private static WebEndpointResponse<ProblemDetail> badRequest(InvalidWorkerSettingException ex) {
@@ -379,6 +421,136 @@ public class WorkersEndpoint {
 					millis(finding.longest()), finding.lastSeen().toString(), finding.stack());
 		}
 
+	}
+
+	/**
+	 * {@code GET /actuator/workers/advice}: the worker class that fits what was measured, and the
+	 * measurement.
+	 *
+	 * @param verdict {@code io-bound}, {@code cpu-bound}, {@code unsure} or {@code not-enough}
+	 * @param workerClass the class that fits; {@code null} before enough samples
+	 * @param properties the settings that say it, as {@code "server.worker-class": "virtual"};
+	 * empty before enough samples
+	 * @param why one sentence with the numbers it follows from
+	 * @param limits what limits the server that is not the workers
+	 * @param workload what was measured
+	 */
+	@JsonInclude(Include.ALWAYS)
+	public record AdviceDescriptor(String verdict, @Nullable String workerClass, Map<String, String> properties,
+			String why, List<AdviceLimitDescriptor> limits, WorkloadDescriptor workload)
+			implements OperationResponseBody {
+
+		static AdviceDescriptor of(Advice advice, WorkloadReport report) {
+			return new AdviceDescriptor(advice.verdict().value(), advice.workerClass(), advice.properties(),
+					advice.why(),
+					advice.limits()
+						.stream()
+						.map((limit) -> new AdviceLimitDescriptor(limit.kind(), limit.name(), limit.why()))
+						.toList(),
+					WorkloadDescriptor.of(report));
+		}
+
+	}
+
+	/**
+	 * A limit that is not the workers.
+	 *
+	 * @param kind {@code jdbc-pool}, {@code offload-pool}, {@code native-calls} or {@code blocked-loops}
+	 * @param name the pool's name, or {@code carriers}, {@code event-loops}
+	 * @param why what was seen and what to change
+	 */
+	@JsonInclude(Include.ALWAYS)
+	public record AdviceLimitDescriptor(String kind, String name, String why) {
+
+	}
+
+	/**
+	 * What the workload measurement saw since start. Shares are fractions of 1, rounded to 3 places.
+	 *
+	 * @param since when the measurement started, an ISO-8601 instant
+	 * @param sampleEvery one request in this many is measured
+	 * @param sampled requests measured
+	 * @param cpuShare the share of the sampled requests' time on CPU, every route together;
+	 * {@code null} when not measured
+	 * @param waitingShare the share spent waiting; {@code null} when not measured
+	 * @param inFlightMean requests in flight on average while any was
+	 * @param inFlightPeak the most in flight at one look of the sampler
+	 * @param coresBusy the share of the cores the process used while requests were in flight
+	 * @param machineBusy the share of the cores every process used then; at 0.85 or more the cores
+	 * count as full, and a platform thread RUNNABLE off CPU as waiting for one
+	 * @param cores the cores the JVM sees
+	 * @param routes per route, the one that took the most time first
+	 * @param pools the pools in front of the work (JDBC, offload)
+	 */
+	@JsonInclude(Include.ALWAYS)
+	public record WorkloadDescriptor(String since, int sampleEvery, long sampled, @Nullable Double cpuShare,
+			@Nullable Double waitingShare, double inFlightMean, int inFlightPeak, @Nullable Double coresBusy,
+			@Nullable Double machineBusy, int cores, List<RouteDescriptor> routes, List<PoolDescriptor> pools) {
+
+		static WorkloadDescriptor of(WorkloadReport report) {
+			return new WorkloadDescriptor(report.since().toString(), report.sampleEvery(), report.sampled(),
+					round(report.cpuShare()), round(report.waitingShare()), round(report.inFlightMean()),
+					report.inFlightPeak(), round(report.coresBusy()), round(report.machineBusy()), report.cores(),
+					report.routes().stream().map(RouteDescriptor::of).toList(),
+					report.pools().stream().map(PoolDescriptor::of).toList());
+		}
+
+	}
+
+	/**
+	 * One route's sampled requests.
+	 *
+	 * @param route the method and the handler mapping's pattern, as {@code GET /owners/{id}}
+	 * @param sampled requests measured
+	 * @param requests requests estimated: {@code sampled × sampleEvery}
+	 * @param meanMs their mean time in milliseconds
+	 * @param p99Ms the time 99% took at most, in milliseconds (within about 5%)
+	 * @param cpuShare the share of their time on CPU (or runnable); {@code null} when not measured
+	 * @param waitingShare the share waiting; {@code null} when not measured
+	 * @param measuredBy {@code cpu-time}, {@code thread-states}, {@code mixed} or {@code none}
+	 */
+	@JsonInclude(Include.ALWAYS)
+	public record RouteDescriptor(String route, long sampled, long requests, double meanMs, double p99Ms,
+			@Nullable Double cpuShare, @Nullable Double waitingShare, String measuredBy) {
+
+		static RouteDescriptor of(RouteReport report) {
+			return new RouteDescriptor(report.route(), report.sampled(), report.requests(),
+					round(report.mean().toNanos() / 1e6), round(report.p99().toNanos() / 1e6),
+					round(report.cpuShare()), round(report.waitingShare()), report.measuredBy());
+		}
+
+	}
+
+	/**
+	 * One pool in front of the work, as the sampler saw it while requests were in flight.
+	 *
+	 * @param kind {@code jdbc} or {@code offload}
+	 * @param name the pool's name
+	 * @param size connections or threads at most
+	 * @param peakBusy the most in use at one look
+	 * @param waitingShare the share of looks at which something waited for it
+	 * @param waitingWhileWorkersIdleShare the same, at looks at which workers were idle too
+	 * @param meanWaiting waiting on average
+	 * @param peakWaiting the most waiting at one look
+	 */
+	@JsonInclude(Include.ALWAYS)
+	public record PoolDescriptor(String kind, String name, int size, int peakBusy, double waitingShare,
+			double waitingWhileWorkersIdleShare, double meanWaiting, int peakWaiting) {
+
+		static PoolDescriptor of(PoolReport pool) {
+			return new PoolDescriptor(pool.kind(), pool.name(), pool.size(), pool.peakBusy(),
+					round(pool.waitingShare()), round(pool.waitingWhileWorkersIdleShare()), round(pool.meanWaiting()),
+					pool.peakWaiting());
+		}
+
+	}
+
+	private static double round(double value) {
+		return Math.round(value * 1000) / 1000.0;
+	}
+
+	private static @Nullable Double round(@Nullable Double value) {
+		return (value != null) ? round(value.doubleValue()) : null;
 	}
 
 }

@@ -9,6 +9,8 @@ import dev.workerclass.workers.OffloadWorkers;
 import dev.workerclass.workers.RequestPool;
 import dev.workerclass.workers.Unserved;
 import dev.workerclass.workers.Workers;
+import dev.workerclass.workload.Sample;
+import dev.workerclass.workload.Workload;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
@@ -21,6 +23,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.GenericFilterBean;
+import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
@@ -48,15 +51,28 @@ public class WorkersServletFilter extends GenericFilterBean {
 
 	private final BlockingHandlers blockingHandlers;
 
+	private final @Nullable Workload workload;
+
 	private static final Runnable NO_ACTION = () -> {
 	};
 
 	public WorkersServletFilter(Workers workers, OffloadWorkers offload, ControlPlane controlPlane,
 			Supplier<@Nullable RequestMappingHandlerMapping> handlerMapping) {
+		this(workers, offload, controlPlane, handlerMapping, null);
+	}
+
+	/**
+	 * As {@link #WorkersServletFilter(Workers, OffloadWorkers, ControlPlane, Supplier)}, measuring
+	 * a sample of the requests.
+	 * @param workload where sampled requests are measured; {@code null} measures none
+	 */
+	public WorkersServletFilter(Workers workers, OffloadWorkers offload, ControlPlane controlPlane,
+			Supplier<@Nullable RequestMappingHandlerMapping> handlerMapping, @Nullable Workload workload) {
 		this.workers = workers;
 		this.offload = offload;
 		this.controlPlane = controlPlane;
 		this.blockingHandlers = new BlockingHandlers(handlerMapping);
+		this.workload = workload;
 	}
 
 	@Override
@@ -78,10 +94,15 @@ public class WorkersServletFilter extends GenericFilterBean {
 			return;
 		}
 		RequestPool target = this.blockingHandlers.isBlocking(request) ? this.offload : this.workers;
+		// One random draw per request; only a sampled one is measured, on the thread that runs it.
+		Workload sampling = this.workload;
+		boolean sampled = sampling != null && sampling.draw();
 		if (!target.keepsDeadlines()) {
 			// Nothing to seal: the handler writes to the container's response itself, with no wrapper
 			// to pass every write through. The outcome is SERVED, or REJECTED with the line full.
-			if (serve(target, () -> chain.doFilter(request, response), NO_ACTION) == Workers.Outcome.REJECTED) {
+			Workers.Handler handler = () -> chain.doFilter(request, response);
+			if (serve(target, sampled ? measured(sampling, request, handler) : handler,
+					NO_ACTION) == Workers.Outcome.REJECTED) {
 				refuse(response, lineFull(target));
 			}
 			return;
@@ -89,7 +110,8 @@ public class WorkersServletFilter extends GenericFilterBean {
 		SealableResponse guarded = new SealableResponse(response);
 		// At the deadline the response is sealed first: nothing the handler writes after it, while
 		// it still runs or once interrupted, reaches the client or the connection.
-		switch (serve(target, () -> chain.doFilter(request, guarded), guarded::seal)) {
+		Workers.Handler handler = () -> chain.doFilter(request, guarded);
+		switch (serve(target, sampled ? measured(sampling, request, handler) : handler, guarded::seal)) {
 			case REJECTED -> refuse(response, lineFull(target));
 			case TIMED_OUT -> {
 				guarded.seal();
@@ -101,6 +123,37 @@ public class WorkersServletFilter extends GenericFilterBean {
 			case SERVED -> {
 			}
 		}
+	}
+
+	/**
+	 * The handler, measured on the thread that runs it: its time, its CPU share, and the route
+	 * Spring MVC matched. A request that went asynchronous is not measured: its time is not this thread's.
+	 */
+	private static Workers.Handler measured(@Nullable Workload workload, HttpServletRequest request,
+			Workers.Handler handler) {
+		if (workload == null) {
+			return handler;
+		}
+		return () -> {
+			Sample sample = workload.begin();
+			try {
+				handler.handle();
+			}
+			finally {
+				if (request.isAsyncStarted()) {
+					sample.discard();
+				}
+				else {
+					sample.end(route(request));
+				}
+			}
+		};
+	}
+
+	/** {@code GET /owners/{id}}: the method and the pattern of the handler mapping that matched, if any did. */
+	static @Nullable String route(HttpServletRequest request) {
+		Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+		return (pattern != null) ? request.getMethod() + " " + pattern : null;
 	}
 
 	/** {@link RequestPool#serve}, with what it throws as a filter may throw it. */

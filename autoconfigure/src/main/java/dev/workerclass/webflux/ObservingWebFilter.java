@@ -2,6 +2,9 @@ package dev.workerclass.webflux;
 
 import dev.workerclass.workers.ControlPlane;
 import dev.workerclass.workers.ObservedWorkers;
+import dev.workerclass.workload.Sample;
+import dev.workerclass.workload.Workload;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
@@ -20,9 +23,19 @@ public class ObservingWebFilter implements WebFilter, Ordered {
 
 	private final ControlPlane controlPlane;
 
+	private final @Nullable Workload workload;
+
 	public ObservingWebFilter(ObservedWorkers workers, ControlPlane controlPlane) {
+		this(workers, controlPlane, null);
+	}
+
+	/**
+	 * @param workload where a sample of the requests is measured; {@code null} measures none
+	 */
+	public ObservingWebFilter(ObservedWorkers workers, ControlPlane controlPlane, @Nullable Workload workload) {
 		this.workers = workers;
 		this.controlPlane = controlPlane;
+		this.workload = workload;
 	}
 
 	@Override
@@ -32,7 +45,15 @@ public class ObservingWebFilter implements WebFilter, Ordered {
 		}
 		return Mono.defer(() -> {
 			Runnable ended = this.workers.begin();
-			return chain.filter(exchange).doFinally((signal) -> ended.run());
+			Workload sampling = this.workload;
+			Sample sample = (sampling != null && sampling.draw()) ? sampling.beginUnthreaded() : null;
+			if (sample == null) {
+				return chain.filter(exchange).doFinally((signal) -> ended.run());
+			}
+			return chain.filter(exchange).doFinally((signal) -> {
+				ended.run();
+				sample.end(WorkersWebFilter.route(exchange));
+			});
 		});
 	}
 

@@ -12,6 +12,9 @@ import dev.workerclass.workers.Unserved;
 import dev.workerclass.workers.WorkerSettings;
 import dev.workerclass.workers.WorkerSlots;
 import dev.workerclass.workers.Workers;
+import dev.workerclass.workload.Sample;
+import dev.workerclass.workload.Workload;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -22,9 +25,11 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
+import org.springframework.web.util.pattern.PathPattern;
 
 /**
  * Admission for event-loop engines: each request takes a worker slot before it reaches the
@@ -42,15 +47,28 @@ public class WorkersWebFilter implements WebFilter, Ordered {
 
 	private final ControlPlane controlPlane;
 
+	private final @Nullable Workload workload;
+
 	/**
 	 * @param workers the slots every request takes
 	 * @param offload the pool blocking-style handlers are handed to, whose refusal this filter answers
 	 * @param controlPlane the paths that skip the slots
 	 */
 	public WorkersWebFilter(Workers workers, OffloadWorkers offload, ControlPlane controlPlane) {
+		this(workers, offload, controlPlane, null);
+	}
+
+	/**
+	 * As {@link #WorkersWebFilter(Workers, OffloadWorkers, ControlPlane)}, measuring a sample of the requests.
+	 * @param workload where sampled requests are measured (timed; the CPU share is not measured on
+	 * event loops); {@code null} measures none
+	 */
+	public WorkersWebFilter(Workers workers, OffloadWorkers offload, ControlPlane controlPlane,
+			@Nullable Workload workload) {
 		this.workers = workers;
 		this.offload = offload;
 		this.controlPlane = controlPlane;
+		this.workload = workload;
 	}
 
 	@Override
@@ -76,7 +94,15 @@ public class WorkersWebFilter implements WebFilter, Ordered {
 				// A full offload line refuses the handler's task: the same honest 503, not WebFlux's 500.
 				.onErrorResume(RejectedExecutionException.class, (ex) -> exchange.getResponse().isCommitted()
 						? Mono.error(ex) : refuse(exchange.getResponse(), Unserved.OffloadRefused.by(this.offload)));
-			return withDeadline(served, exchange, ticket).doFinally((signal) -> ticket.release());
+			Workload sampling = this.workload;
+			Sample sample = (sampling != null && sampling.draw()) ? sampling.beginUnthreaded() : null;
+			if (sample == null) {
+				return withDeadline(served, exchange, ticket).doFinally((signal) -> ticket.release());
+			}
+			return withDeadline(served, exchange, ticket).doFinally((signal) -> {
+				ticket.release();
+				sample.end(route(exchange));
+			});
 		});
 	}
 
@@ -117,6 +143,16 @@ public class WorkersWebFilter implements WebFilter, Ordered {
 		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		DataBuffer buffer = response.bufferFactory().wrap(UnservedProblems.toJson(problem));
 		return response.writeWith(Mono.just(buffer));
+	}
+
+	/** {@code GET /owners/{id}}: the method and the pattern of the handler mapping that matched, if any did. */
+	static @Nullable String route(ServerWebExchange exchange) {
+		Object pattern = exchange.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+		if (pattern == null) {
+			return null;
+		}
+		String text = (pattern instanceof PathPattern path) ? path.getPatternString() : pattern.toString();
+		return exchange.getRequest().getMethod().name() + " " + text;
 	}
 
 	@Override

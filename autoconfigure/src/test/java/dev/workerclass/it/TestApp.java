@@ -1,6 +1,9 @@
 package dev.workerclass.it;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.workerclass.Blocking;
@@ -34,6 +37,9 @@ public class TestApp {
 
 	@RestController
 	static class Routes {
+
+		/** What {@code /sha} hashes: 64 KiB, as the demo's {@code /cpu}. */
+		private static final byte[] SHA_INPUT = new byte[64 * 1024];
 
 		@GetMapping("/interruptible")
 		String interruptible(@RequestParam(defaultValue = "200") long ms) throws InterruptedException {
@@ -76,6 +82,19 @@ public class TestApp {
 		@GetMapping("/block-on-loop")
 		Mono<String> blockOnLoop() {
 			return Mono.fromCallable(() -> Mono.delay(Duration.ofMillis(10)).thenReturn("blocked").block());
+		}
+
+		/** CPU only: SHA-256 over 64 KiB, {@code rounds} times, as the demo's {@code /cpu}. */
+		@GetMapping("/sha")
+		String sha(@RequestParam(defaultValue = "20") int rounds) throws NoSuchAlgorithmException {
+			byte[] digest = new byte[0];
+			for (int round = 0; round < rounds; round++) {
+				MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+				sha256.update(digest);
+				sha256.update(SHA_INPUT);
+				digest = sha256.digest();
+			}
+			return HexFormat.of().formatHex(digest);
 		}
 
 		@GetMapping("/fail")

@@ -18,6 +18,7 @@ import dev.workerclass.servlet.autoconfigure.ServletWorkersAutoConfiguration;
 import dev.workerclass.webflux.autoconfigure.ReactiveWorkersAutoConfiguration;
 import dev.workerclass.workers.OffloadWorkers;
 import dev.workerclass.workers.Workers;
+import dev.workerclass.workload.WorkloadAdvice;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -46,10 +47,10 @@ public final class WorkersEndpointAutoConfiguration {
 	@ConditionalOnAvailableEndpoint(WorkersEndpoint.class)
 	WorkersEndpoint workersEndpoint(Workers workers, ObjectProvider<OffloadWorkers> offload,
 			ObjectProvider<WorkersDiagnostics> diagnostics, ObjectProvider<AdaptiveLimit> limit,
-			ObjectProvider<Autoscaler> autoscaler, ApplicationContext context) {
+			ObjectProvider<Autoscaler> autoscaler, ObjectProvider<WorkloadAdvice> workload, ApplicationContext context) {
 		return new WorkersEndpoint(workers, Optional.ofNullable(offload.getIfAvailable()), engineName(context),
 				Optional.ofNullable(diagnostics.getIfAvailable()), Optional.ofNullable(limit.getIfAvailable()),
-				Optional.ofNullable(autoscaler.getIfAvailable()));
+				Optional.ofNullable(autoscaler.getIfAvailable()), Optional.ofNullable(workload.getIfAvailable()));
 	}
 
 	@Bean

@@ -17,10 +17,12 @@ import dev.workerclass.workers.WorkerClass;
 import dev.workerclass.workers.WorkerModel.ThreadKind;
 import dev.workerclass.workers.WorkerSettings;
 import dev.workerclass.workers.Workers;
+import dev.workerclass.workload.Workload;
 import jakarta.servlet.DispatcherType;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -80,14 +82,14 @@ public final class ServletWorkersAutoConfiguration {
 
 	@Bean
 	FilterRegistrationBean<WorkersServletFilter> workersServletFilter(Workers workers, OffloadWorkers offload,
-			ControlPlane controlPlane, ListableBeanFactory beans) {
+			ControlPlane controlPlane, ListableBeanFactory beans, ObjectProvider<Workload> workload) {
 		// Spring MVC's own mapping for @RequestMapping methods, by the name DispatcherServlet knows
 		// it under (actuator adds mappings of related types), looked up once requests arrive.
 		Supplier<@Nullable RequestMappingHandlerMapping> handlerMapping = () -> beans
 			.containsBean("requestMappingHandlerMapping")
 					? beans.getBean("requestMappingHandlerMapping", RequestMappingHandlerMapping.class) : null;
 		FilterRegistrationBean<WorkersServletFilter> registration = new FilterRegistrationBean<>(
-				new WorkersServletFilter(workers, offload, controlPlane, handlerMapping));
+				new WorkersServletFilter(workers, offload, controlPlane, handlerMapping, workload.getIfAvailable()));
 		registration.setName("workersServletFilter");
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 		registration.setDispatcherTypes(DispatcherType.REQUEST);

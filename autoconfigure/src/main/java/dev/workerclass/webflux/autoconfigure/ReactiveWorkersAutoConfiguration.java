@@ -21,8 +21,10 @@ import dev.workerclass.workers.OffloadWorkers;
 import dev.workerclass.workers.ReactiveWorkers;
 import dev.workerclass.workers.WorkerSettings;
 import dev.workerclass.workers.Workers;
+import dev.workerclass.workload.Workload;
 
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -77,8 +79,9 @@ public final class ReactiveWorkersAutoConfiguration {
 		}
 
 		@Bean
-		ObservingWebFilter observingWebFilter(ObservedWorkers workers, ControlPlane controlPlane) {
-			return new ObservingWebFilter(workers, controlPlane);
+		ObservingWebFilter observingWebFilter(ObservedWorkers workers, ControlPlane controlPlane,
+				ObjectProvider<Workload> workload) {
+			return new ObservingWebFilter(workers, controlPlane, workload.getIfAvailable());
 		}
 
 		@Bean
@@ -114,8 +117,9 @@ public final class ReactiveWorkersAutoConfiguration {
 		}
 
 		@Bean
-		WorkersWebFilter workersWebFilter(ReactiveWorkers workers, OffloadWorkers offload, ControlPlane controlPlane) {
-			return new WorkersWebFilter(workers, offload, controlPlane);
+		WorkersWebFilter workersWebFilter(ReactiveWorkers workers, OffloadWorkers offload, ControlPlane controlPlane,
+				ObjectProvider<Workload> workload) {
+			return new WorkersWebFilter(workers, offload, controlPlane, workload.getIfAvailable());
 		}
 
 		@Bean
