@@ -33,7 +33,6 @@ import re
 import shlex
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -285,10 +284,6 @@ scrape_configs:
 
 
 # ---------------------------------------------------------------------------------------------- figures
-def workers_state(port):
-    return capacity.last_state(port)
-
-
 def client_figures(reqs, t_from=0.0, t_to=1e9):
     sel = [r for r in reqs if t_from <= r[0] < t_to]
     ok = [r[1] for r in sel if 200 <= r[2] < 300]
@@ -377,13 +372,6 @@ def foreign_cores(before, after, ours, secs):
     return round(ticks / hz / max(secs, 1e-9), 3)
 
 
-def spread(vals):
-    vals = [v for v in vals if v is not None]
-    if not vals:
-        return None
-    return dict(median=round(statistics.median(vals), 2), min=min(vals), max=max(vals), n=len(vals))
-
-
 def series_names(answer):
     return sorted({(r.get("metric") or {}).get("__name__", "") for r in (answer.get("data") or {}).get("result", [])} - {""})
 
@@ -394,7 +382,7 @@ def saturated(p, out):
         for s in (a, b):
             capacity.warm(s, "/test?ms=0", p)
         names = {"127.0.0.1:%d" % a.port: "A", "127.0.0.1:%d" % b.port: "B"}
-        before = {"A": workers_state(a.port), "B": workers_state(b.port)}
+        before = {"A": capacity.last_state(a.port), "B": capacity.last_state(b.port)}
         with Prometheus([a.port, b.port], out) as prom, Nginx([a.port, b.port], out, "saturated") as ngx:
             load = capacity.Load(ngx.port, SLOW_ROUTE, CLIENTS).start()
             poll = capacity.Poller(a.port, load.t0).start()
@@ -420,7 +408,7 @@ def saturated(p, out):
             nginx_lines = ngx.log_lines()
             prom_cmd = prom.cmd
             prom_config = prom.config()
-        after = {"A": workers_state(a.port), "B": workers_state(b.port)}
+        after = {"A": capacity.last_state(a.port), "B": capacity.last_state(b.port)}
         commands = {"A": shlex.join(a.cmd), "B": shlex.join(b.cmd)}
     capacity.save_raw(out, "saturated", load.log)
     wnames = sorted(n for n in names_all.get("data", []) if n.startswith("workers_"))
@@ -497,9 +485,9 @@ def sigterm(p, out):
                                          r["clients"]["failed"], r["clients_after_kill"]["failed"], r["nginx"]["retried"]))
         except Exception as ex:
             log("    FAILED: %s: %s" % (type(ex).__name__, ex))
-    summary = dict(failed=spread([r["clients"]["failed"] for r in rounds]), ok=spread([r["clients"]["ok"] for r in rounds]),
-                   exit_s=spread([r["exit_s"] for r in rounds]), in_flight=spread([r["in_flight_at_kill"] for r in rounds]),
-                   retried=spread([r["nginx"]["retried"] for r in rounds]),
+    summary = dict(failed=capacity.spread([r["clients"]["failed"] for r in rounds]), ok=capacity.spread([r["clients"]["ok"] for r in rounds]),
+                   exit_s=capacity.spread([r["exit_s"] for r in rounds]), in_flight=capacity.spread([r["in_flight_at_kill"] for r in rounds]),
+                   retried=capacity.spread([r["nginx"]["retried"] for r in rounds]),
                    failed_total=sum(r["clients"]["failed"] for r in rounds))
     return dict(params=dict(route=SLOW_ROUTE, clients=CLIENTS, before_s=p["sig_before_s"], after_s=p["sig_after_s"],
                             args=ROOMY + GRACEFUL, rounds=p["sig_rounds"]), summary=summary, rounds=rounds)
@@ -545,13 +533,13 @@ def throughput(p, out):
     summary = {}
     for lid, _ in layouts:
         rs = [r for r in rounds if r["layout"] == lid]
-        summary[lid] = dict(rps=spread([r["wrk"].get("rps") for r in rs]), p99_ms=spread([r["wrk"].get("p99_ms") for r in rs]),
+        summary[lid] = dict(rps=capacity.spread([r["wrk"].get("rps") for r in rs]), p99_ms=capacity.spread([r["wrk"].get("p99_ms") for r in rs]),
                             errors=sum(r["wrk"].get("errors") or 0 for r in rs),
-                            cpu0=spread([r["cpu_share"].get("cpu0") for r in rs]), cpu1=spread([r["cpu_share"].get("cpu1") for r in rs]),
+                            cpu0=capacity.spread([r["cpu_share"].get("cpu0") for r in rs]), cpu1=capacity.spread([r["cpu_share"].get("cpu1") for r in rs]),
                             # a negative figure came from a per-thread sum that lost an ended thread: not a value
-                            jvms=spread([sum(r["jvm_cpu_cores"].values()) for r in rs if min(r["jvm_cpu_cores"].values()) >= 0]),
-                            cpu0_softirq=spread([r["cpu_share"].get("cpu0_softirq") for r in rs]),
-                            other_processes=spread([r.get("other_processes_cores") for r in rs]))
+                            jvms=capacity.spread([sum(r["jvm_cpu_cores"].values()) for r in rs if min(r["jvm_cpu_cores"].values()) >= 0]),
+                            cpu0_softirq=capacity.spread([r["cpu_share"].get("cpu0_softirq") for r in rs]),
+                            other_processes=capacity.spread([r.get("other_processes_cores") for r in rs]))
     one, two = (summary["one"]["rps"] or {}).get("median"), (summary["two"]["rps"] or {}).get("median")
     summary["ratio_two_over_one"] = round(two / one, 3) if one and two else None
     return dict(params=dict(route=CHEAP_ROUTE, wrk_connections=WRK_CONNS, seconds=p["tp_s"], warm_s=p["tp_warm_s"],
@@ -613,10 +601,6 @@ def _s(s, nd=0):
     return "%s (%s–%s)" % (f(s["median"]), f(s["min"]), f(s["max"]))
 
 
-def _table(head, rows):
-    return capacity._table(head, rows)
-
-
 def _answer_rows(ans, inst):
     """(query, series, labels, value) rows of one stored Prometheus answer."""
     back = {v: k for k, v in inst.items()}
@@ -660,7 +644,7 @@ def section(portable=lambda s: s):
         w("### One instance saturated\n")
         w("Instance A: `%s` (2 slots, 1 place in line); B: `%s`. %d clients through nginx on `%s` for %s s.\n"
           % (" ".join(pr["a"]), " ".join(pr["b"]), pr["clients"], pr["route"], pr["seconds"]))
-        w(_table(["", "requests", "failed", "p50 ms", "p99 ms", "200s/s"],
+        w(capacity._table(["", "requests", "failed", "p50 ms", "p99 ms", "200s/s"],
                  [["clients (through nginx)", c["requests"], c["failed"], c["p50_ms"], c["p99_ms"], c["ok_per_s"]]]))
         w("")
         rows = []
@@ -669,7 +653,7 @@ def section(portable=lambda s: s):
             rows.append([name, x.get("completed"), x.get("rejected"),
                          ", ".join("%s: %d" % kv for kv in sorted(att.items())) or "–",
                          x.get("busy_max", "–"), x.get("queued_max", "–")])
-        w(_table(["instance", "completed (`/actuator/workers`)", "rejected with 503", "nginx attempts by status",
+        w(capacity._table(["instance", "completed (`/actuator/workers`)", "rejected with 503", "nginx attempts by status",
                   "busy max", "queued max"], rows))
         w("")
         w("nginx retried %d requests on the other instance (`proxy_next_upstream ... http_503`); the clients got %s. "
@@ -679,7 +663,7 @@ def section(portable=lambda s: s):
         verdict = "met" if a.get("rejected") and c["failed"] == 0 else "missed"
         if mode != "full":
             verdict += " (quick run: not a finding)"
-        w(_table(["target", "measured", "verdict"],
+        w(capacity._table(["target", "measured", "verdict"],
                  [["A answers 503, the clients see 0 failures", "%s rejected by A, %d failed of %d" % (a.get("rejected"), c["failed"], c["requests"]),
                    verdict]]))
         w("")
@@ -696,7 +680,7 @@ def section(portable=lambda s: s):
             rows.append([r["round"], r["victim"], r["exit_s"], r["exit_code"], r["in_flight_at_kill"], r["clients"]["requests"],
                          r["clients"]["ok"], r["clients"]["failed"], r["clients_after_kill"]["failed"], r["nginx"]["retried"],
                          ", ".join("%s: %d" % kv for kv in sorted(r["nginx_after_kill"]["attempts"].get(r["victim"], {}).items())) or "none"])
-        w(_table(["round", "stopped", "exit s", "exit code", "in flight", "requests", "200s", "failed", "failed after the signal",
+        w(capacity._table(["round", "stopped", "exit s", "exit code", "in flight", "requests", "200s", "failed", "failed after the signal",
                   "retried by nginx", "attempts on the stopped one after the signal"], rows))
         w("")
         s = sig["summary"]
@@ -712,7 +696,7 @@ def section(portable=lambda s: s):
           "\"Connection refused\" is the closed listener. \"Prematurely closed\" is a kept-alive connection the stopping "
           "instance closed as nginx sent a request on it: a GET is retried, a POST would get nginx's 502 (see "
           "[deployment.md](deployment.md)).\n" % ("; ".join("%s: %d" % kv for kv in sorted(kinds.items())) or "none"))
-        w(_table(["target", "measured", "verdict"],
+        w(capacity._table(["target", "measured", "verdict"],
                  [["0 failed requests", "%d over %d round(s)" % (s["failed_total"], len(sig["rounds"])),
                    ("met" if ok else "missed") + ("" if mode == "full" else " (quick run: not a finding)")]]))
         w("")
@@ -732,7 +716,7 @@ def section(portable=lambda s: s):
             x = s.get(lid) or {}
             rows.append([label, _s(x.get("rps")), _s(x.get("p99_ms"), 2), x.get("errors", "–"), _s(x.get("cpu0"), 2),
                          _s(x.get("jvms"), 2), _s(x.get("cpu0_softirq"), 2), _s(x.get("cpu1"), 2), _s(x.get("other_processes"), 2)])
-        w(_table(["upstream", "req/s", "p99 ms", "errors", "CPU 0 busy", "the JVMs, cores (JIT included)", "CPU 0 softirq",
+        w(capacity._table(["upstream", "req/s", "p99 ms", "errors", "CPU 0 busy", "the JVMs, cores (JIT included)", "CPU 0 softirq",
                   "CPU 1 busy (nginx, wrk, the script)", "other processes, cores"], rows))
         w("")
         busy = max([((s.get(l) or {}).get("other_processes") or {}).get("max") or 0 for l in ("one", "two")])
@@ -764,7 +748,7 @@ def section(portable=lambda s: s):
             ans = pm["answers"].get(key) or {}
             for i, (name, labels, v) in enumerate(_answer_rows(ans, pm["instances"])):
                 rows.append(["`%s`" % ans.get("query") if i == 0 else "", name, labels, v])
-        w(_table(["query", "series", "labels", "value"], rows))
+        w(capacity._table(["query", "series", "labels", "value"], rows))
         w("")
     cmds = []
     for exp in ("saturated", "sigterm", "throughput"):

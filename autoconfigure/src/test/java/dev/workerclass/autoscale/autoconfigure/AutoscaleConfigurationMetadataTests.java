@@ -1,21 +1,11 @@
 package dev.workerclass.autoscale.autoconfigure;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
+import dev.workerclass.autoconfigure.ConfigurationMetadata;
 import dev.workerclass.autoscale.AutoscaleSettings;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.boot.convert.DurationStyle;
-import org.springframework.boot.json.JsonParserFactory;
-import org.springframework.util.StreamUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,11 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AutoscaleConfigurationMetadataTests {
 
-	private static final String METADATA = "META-INF/spring-configuration-metadata.json";
-
 	@Test
-	void everyPropertyIsDescribedWithTheDefaultsInForce() throws IOException {
-		Map<String, Map<String, Object>> properties = autoscaleProperties();
+	void everyPropertyIsDescribedWithTheDefaultsInForce() {
+		Map<String, Map<String, Object>> properties = ConfigurationMetadata.propertiesOf(AutoscaleProperties.class);
 		assertThat(properties).containsOnlyKeys("server.autoscale.enabled", "server.autoscale.min-workers",
 				"server.autoscale.interval", "server.autoscale.grow-after", "server.autoscale.shrink-after",
 				"server.autoscale.cooldown", "server.autoscale.grow-above", "server.autoscale.shrink-below");
@@ -50,25 +38,7 @@ class AutoscaleConfigurationMetadataTests {
 	}
 
 	private static Duration duration(Map<String, Map<String, Object>> properties, String name) {
-		return DurationStyle.detectAndParse((String) properties.get("server.autoscale." + name).get("defaultValue"));
-	}
-
-	@SuppressWarnings("unchecked")
-	private Map<String, Map<String, Object>> autoscaleProperties() throws IOException {
-		Map<String, Map<String, Object>> ours = new TreeMap<>();
-		for (URL url : Collections.list(getClass().getClassLoader().getResources(METADATA))) {
-			String json;
-			try (InputStream in = url.openStream()) {
-				json = StreamUtils.copyToString(in, StandardCharsets.UTF_8);
-			}
-			Map<String, Object> metadata = JsonParserFactory.getJsonParser().parseMap(json);
-			for (Map<String, Object> property : (List<Map<String, Object>>) metadata.get("properties")) {
-				if (AutoscaleProperties.class.getName().equals(property.get("sourceType"))) {
-					ours.put((String) property.get("name"), property);
-				}
-			}
-		}
-		return ours;
+		return ConfigurationMetadata.defaultDuration(properties.get("server.autoscale." + name));
 	}
 
 }
