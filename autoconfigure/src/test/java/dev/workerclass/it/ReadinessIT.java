@@ -101,7 +101,9 @@ class ReadinessIT {
 		try {
 			int port = portFromLog(process);
 			HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-			assertThat(get(client, port, "/actuator/health/readiness").statusCode()).isEqualTo(200);
+			// The port is logged when the server starts, a moment before the application is ready.
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> get(client, port, "/actuator/health/readiness").statusCode() == 200);
 
 			List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
 			for (int i = 0; i < 3; i++) {
