@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * Elsewhere nothing is known and every answer is {@code null} or 0.
  */
 @FunctionalInterface
-interface CpuWait {
+public interface CpuWait {
 
 	/** The times of the thread with this kernel id, or {@code null} if unknown. */
 	@Nullable Times times(long osThreadId);
@@ -21,6 +21,14 @@ interface CpuWait {
 	/** Times read from the kernel, for threads of this process. */
 	static CpuWait ofKernel() {
 		return CpuWait::readSchedstat;
+	}
+
+	/**
+	 * The calling thread's times ({@code /proc/thread-self/schedstat}), or {@code null} where the
+	 * kernel does not say. One read of a small file: for a sample, not for every request.
+	 */
+	static @Nullable Times ofCurrentThread() {
+		return read(Path.of("/proc/thread-self/schedstat"));
 	}
 
 	/**
@@ -38,8 +46,12 @@ interface CpuWait {
 	}
 
 	private static @Nullable Times readSchedstat(long osThreadId) {
+		return read(Path.of("/proc/self/task/" + osThreadId + "/schedstat"));
+	}
+
+	private static @Nullable Times read(Path schedstat) {
 		try {
-			String[] fields = Files.readString(Path.of("/proc/self/task/" + osThreadId + "/schedstat")).trim().split(" ");
+			String[] fields = Files.readString(schedstat).trim().split(" ");
 			return new Times(Long.parseLong(fields[0]), Long.parseLong(fields[1]));
 		}
 		catch (IOException | RuntimeException ex) {
@@ -48,6 +60,10 @@ interface CpuWait {
 	}
 
 	/** Nanoseconds a thread has run on a CPU and waited on a run queue for one, since it started. */
+	/**
+	 * @param runNanos time on a CPU
+	 * @param waitNanos time ready to run but waiting on a run queue (preempted, or not yet scheduled)
+	 */
 	record Times(long runNanos, long waitNanos) {
 	}
 

@@ -64,6 +64,8 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 
 	private final CpuWait cpuWait;
 
+	private final BlockedLoopListener listener;
+
 	/** Watchdog thread only. */
 	private Map<Executor, Loop> states = new IdentityHashMap<>();
 
@@ -94,12 +96,26 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 	 */
 	public EventLoopDiagnostics(Supplier<List<Executor>> loops, Duration blockedThreshold, Duration probeInterval,
 			FindingLog log) {
-		this(loops, blockedThreshold, probeInterval, log, CpuWait.ofKernel());
+		this(loops, blockedThreshold, probeInterval, log, BlockedLoopListener.NONE);
+	}
+
+	/**
+	 * As {@link #EventLoopDiagnostics(Supplier, Duration, Duration, FindingLog)}, telling
+	 * {@code listener} of each blocked episode as it is found, with the loop thread's whole stack.
+	 */
+	public EventLoopDiagnostics(Supplier<List<Executor>> loops, Duration blockedThreshold, Duration probeInterval,
+			FindingLog log, BlockedLoopListener listener) {
+		this(loops, blockedThreshold, probeInterval, log, CpuWait.ofKernel(), listener);
 	}
 
 	/** With the source of the loop threads' CPU and run-queue times given: tests replace it. */
 	EventLoopDiagnostics(Supplier<List<Executor>> loops, Duration blockedThreshold, Duration probeInterval,
 			FindingLog log, CpuWait cpuWait) {
+		this(loops, blockedThreshold, probeInterval, log, cpuWait, BlockedLoopListener.NONE);
+	}
+
+	private EventLoopDiagnostics(Supplier<List<Executor>> loops, Duration blockedThreshold, Duration probeInterval,
+			FindingLog log, CpuWait cpuWait, BlockedLoopListener listener) {
 		if (blockedThreshold.isNegative() || blockedThreshold.isZero()) {
 			throw new IllegalArgumentException("blockedThreshold must be positive, was " + blockedThreshold);
 		}
@@ -111,6 +127,7 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 		this.probeIntervalNanos = probeInterval.toNanos();
 		this.log = Objects.requireNonNull(log, "log");
 		this.cpuWait = Objects.requireNonNull(cpuWait, "cpuWait");
+		this.listener = Objects.requireNonNull(listener, "listener");
 	}
 
 	/** Starts the watchdog. */
@@ -287,7 +304,8 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 		/** The probe has waited past the threshold: take the loop thread's stack now, while it is blocked. */
 		private Blocked blocked(int index, long waited) {
 			Thread loopThread = this.thread;
-			List<String> stack = (loopThread != null) ? Frames.of(loopThread.getStackTrace()) : List.of();
+			StackTraceElement[] whole = (loopThread != null) ? loopThread.getStackTrace() : new StackTraceElement[0];
+			List<String> stack = Frames.of(whole);
 			String site = Frames.culprit(stack);
 			String prefix = "event loop " + index + ((loopThread != null) ? " (" + loopThread.getName() + ")" : "")
 					+ " blocked ";
@@ -295,9 +313,24 @@ public final class EventLoopDiagnostics implements AutoCloseable {
 			Blocked episode = new Blocked(stack, prefix, suffix);
 			EventLoopDiagnostics.this.log.record(Finding.Kind.BLOCKED_LOOP, prefix + "over "
 					+ Frames.duration(Duration.ofNanos(waited)) + suffix, stack, Duration.ofNanos(waited));
-			// Counted after it is recorded (and announced): whoever reads the count sees the finding.
+			if (loopThread != null) {
+				tell(loopThread, whole, waited);
+			}
+			// Counted after it is recorded (and announced), and after the listener acted on it:
+			// whoever reads the count sees the finding and what was done about it.
 			EventLoopDiagnostics.this.blockedEvents++;
 			return episode;
+		}
+
+		private void tell(Thread loopThread, StackTraceElement[] whole, long waited) {
+			try {
+				EventLoopDiagnostics.this.listener.blocked(loopThread, whole, Duration.ofNanos(waited));
+			}
+			catch (RuntimeException ex) {
+				// A listener's failure must not stop the watchdog: the loops still need watching.
+				System.getLogger(EventLoopDiagnostics.class.getName())
+					.log(System.Logger.Level.WARNING, "A blocked-loop listener failed", ex);
+			}
 		}
 
 		private void lag(long lag) {
