@@ -20,6 +20,9 @@ import dev.workerclass.diagnostics.VirtualThreadReport;
 import dev.workerclass.diagnostics.WorkersDiagnostics;
 import dev.workerclass.limit.AdaptiveLimit;
 import dev.workerclass.limit.LimitReport;
+import dev.workerclass.offload.AutoOffload;
+import dev.workerclass.offload.OffloadMode;
+import dev.workerclass.offload.OffloadRoute;
 import dev.workerclass.workers.InvalidWorkerSettingException;
 import dev.workerclass.workers.OffloadWorkers;
 import dev.workerclass.workers.Workers;
@@ -70,6 +73,8 @@ public class WorkersEndpoint {
 
 	private final Optional<WorkloadAdvice> workload;
 
+	private final Optional<AutoOffload> autoOffload;
+
 	/**
 	 * @param workers the workers shown and resized
 	 * @param offload the offload pool, shown under {@code offload} (null there without one)
@@ -101,6 +106,20 @@ public class WorkersEndpoint {
 	public WorkersEndpoint(Workers workers, Optional<OffloadWorkers> offload, Supplier<String> engine,
 			Optional<WorkersDiagnostics> diagnostics, Optional<AdaptiveLimit> limit, Optional<Autoscaler> autoscaler,
 			Optional<WorkloadAdvice> workload) {
+		this(workers, offload, engine, diagnostics, limit, autoscaler, workload, Optional.empty());
+	}
+
+	/**
+	 * As {@link #WorkersEndpoint(Workers, Optional, Supplier, Optional, Optional, Optional, Optional)},
+	 * with where {@code server.offload=auto} runs each blocking-style handler, which
+	 * {@code GET .../offload} reads.
+	 * @param autoOffload the automatic offload; without it {@code offload} says every such handler
+	 * is offloaded
+	 */
+	public WorkersEndpoint(Workers workers, Optional<OffloadWorkers> offload, Supplier<String> engine,
+			Optional<WorkersDiagnostics> diagnostics, Optional<AdaptiveLimit> limit, Optional<Autoscaler> autoscaler,
+			Optional<WorkloadAdvice> workload, Optional<AutoOffload> autoOffload) {
+		this.autoOffload = autoOffload;
 		this.workload = workload;
 		this.workers = workers;
 		this.offload = offload;
@@ -117,12 +136,16 @@ public class WorkersEndpoint {
 
 	/**
 	 * {@code GET /actuator/workers/advice}: the routes measured and the worker class that fits
-	 * them. Any other name is 404.
+	 * them. {@code GET /actuator/workers/offload}: where each blocking-style handler runs. Any
+	 * other name is 404.
 	 */
 	@ReadOperation
 	public WebEndpointResponse<?> read(@Selector String name) {
+		if ("offload".equals(name)) {
+			return offloadRoutes();
+		}
 		if (!"advice".equals(name)) {
-			return notFound("unknown part '" + name + "' of the workers endpoint: expected advice");
+			return notFound("unknown part '" + name + "' of the workers endpoint: expected advice or offload");
 		}
 		if (this.workload.isEmpty()) {
 			return notFound("the workload is not measured (server.workload.enabled=false), so there is no advice");
@@ -130,6 +153,18 @@ public class WorkersEndpoint {
 		WorkloadAdvice measured = this.workload.get();
 		WorkloadReport report = measured.report();
 		return new WebEndpointResponse<>(AdviceDescriptor.of(measured.advice(report), report));
+	}
+
+	private WebEndpointResponse<?> offloadRoutes() {
+		if (this.offload.isEmpty()) {
+			return notFound("there is no offload pool in this application");
+		}
+		if (this.autoOffload.isEmpty()) {
+			return new WebEndpointResponse<>(new OffloadRoutesDescriptor(OffloadMode.ALWAYS.value(), null, List.of()));
+		}
+		AutoOffload auto = this.autoOffload.get();
+		return new WebEndpointResponse<>(new OffloadRoutesDescriptor(OffloadMode.AUTO.value(), auto.learningCalls(),
+				auto.report()));
 	}
 
 	@WriteOperation
@@ -353,6 +388,21 @@ public class WorkersEndpoint {
 			return new OffloadDescriptor(pool.capacity(), pool.busy(), pool.queued(), pool.completed(),
 					pool.rejected(), pool.timedOut());
 		}
+
+	}
+
+	/**
+	 * {@code GET /actuator/workers/offload}: where blocking-style handlers (those that return a
+	 * plain value) run under {@code reactive}.
+	 *
+	 * @param mode {@code always}: every such handler runs on the offload pool, and {@code routes}
+	 * is empty; {@code auto}: each runs where it was measured to belong
+	 * @param learningCalls calls measured before a handler is decided ({@code auto}); {@code null} under {@code always}
+	 * @param routes each handler called so far, with where it runs and why
+	 */
+	@JsonInclude(Include.ALWAYS)
+	public record OffloadRoutesDescriptor(String mode, @Nullable Integer learningCalls, List<OffloadRoute> routes)
+			implements OperationResponseBody {
 
 	}
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.workerclass.diagnostics.WorkersDiagnostics;
+import dev.workerclass.offload.OffloadMode;
 import dev.workerclass.workers.ControlPlane;
 import dev.workerclass.workers.ObservedWorkers;
 import dev.workerclass.workers.OffloadWorkers;
@@ -56,6 +57,7 @@ public final class WorkerClassAutoConfiguration {
 		int cores = Runtime.getRuntime().availableProcessors();
 		// Validated whether or not a class is set: a bad value is an error either way.
 		WorkerSettings settings = properties.toSettings(cores, defaultClass);
+		OffloadMode offload = properties.offloadMode();
 		if (observes(properties, reactiveContext)) {
 			List<String> unused = properties.managedSettingsGiven();
 			if (!unused.isEmpty()) {
@@ -75,6 +77,11 @@ public final class WorkerClassAutoConfiguration {
 		for (String ignored : settings.ignored()) {
 			logger.warn(ignored + " does not apply to worker class " + settings.workerClass().canonicalName()
 					+ " and is ignored");
+		}
+		if (offload == OffloadMode.AUTO && settings.workerClass().isServlet()) {
+			logger.warn("server.offload=auto does not apply to worker class " + settings.workerClass().canonicalName()
+					+ " and is ignored: only reactive runs handlers on event loops (@Blocking handlers still run on"
+					+ " the offload pool)");
 		}
 		return settings;
 	}

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.workerclass.offload.OffloadMode;
 import dev.workerclass.workers.InvalidWorkerSettingException;
 import dev.workerclass.workers.WorkerClass;
 import dev.workerclass.workers.WorkerSettings;
@@ -89,6 +90,14 @@ public class WorkerClassProperties {
 	 */
 	private @Nullable Integer offloadThreads;
 
+	/**
+	 * Which blocking-style handlers (those returning a plain value) leave the event loop under
+	 * reactive: always, every one runs on the offload pool; auto, each starts there and runs on the
+	 * loop once measured not to wait, back on the pool for good if it ever blocks a loop. Default:
+	 * always.
+	 */
+	private @Nullable String offload;
+
 	/** What the starter watches for: blocked carriers under virtual, blocked event loops under reactive. */
 	private final Diagnostics diagnostics = new Diagnostics();
 
@@ -127,6 +136,7 @@ public class WorkerClassProperties {
 		given.put("server.max-workers", this.maxWorkers);
 		given.put("server.max-queued", this.maxQueued);
 		given.put("server.timeout", this.timeout);
+		given.put("server.offload", this.offload);
 		List<String> set = new ArrayList<>();
 		given.forEach((name, value) -> {
 			if (value instanceof Duration duration) {
@@ -153,6 +163,22 @@ public class WorkerClassProperties {
 
 	public void setTimeout(@Nullable Duration timeout) {
 		this.timeout = timeout;
+	}
+
+	public @Nullable String getOffload() {
+		return this.offload;
+	}
+
+	public void setOffload(@Nullable String offload) {
+		this.offload = offload;
+	}
+
+	/**
+	 * The offload mode set.
+	 * @throws InvalidWorkerSettingException for a value other than always or auto
+	 */
+	public OffloadMode offloadMode() {
+		return OffloadMode.of(this.offload);
 	}
 
 	public @Nullable Integer getOffloadThreads() {

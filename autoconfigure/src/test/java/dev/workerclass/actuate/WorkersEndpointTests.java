@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 import dev.workerclass.actuate.WorkersEndpoint.OffloadDescriptor;
+import dev.workerclass.actuate.WorkersEndpoint.OffloadRoutesDescriptor;
 import dev.workerclass.actuate.WorkersEndpoint.WorkersDescriptor;
+import dev.workerclass.offload.AutoOffload;
 import dev.workerclass.workers.OffloadWorkers;
 import dev.workerclass.workers.WorkerSettings;
 import dev.workerclass.workers.Workers;
@@ -239,6 +241,50 @@ class WorkersEndpointTests {
 		assertThat(endpoint.workers().engine()).isEqualTo("unknown");
 		engine[0] = "jetty";
 		assertThat(endpoint.workers().engine()).isEqualTo("jetty");
+	}
+
+	@Test
+	void offloadUnderAlwaysSaysEveryHandlerIsOffloadedAndListsNoRoutes() {
+		WebEndpointResponse<?> response = endpoint("reactive", 1, null, null, null).read("offload");
+		assertThat(response.getStatus()).isEqualTo(WebEndpointResponse.STATUS_OK);
+		OffloadRoutesDescriptor shown = (OffloadRoutesDescriptor) response.getBody();
+		assertThat(shown.mode()).isEqualTo("always");
+		assertThat(shown.learningCalls()).isNull();
+		assertThat(shown.routes()).isEmpty();
+	}
+
+	@Test
+	void offloadUnderAutoShowsEachRouteLearningOnThePoolUntilMeasured() throws NoSuchMethodException {
+		WorkerSettings settings = WorkerSettings.builder().workerClass("reactive").workers(1).resolve(2);
+		this.workers = Workers.create(settings);
+		this.offload = new OffloadWorkers(settings);
+		AutoOffload auto = new AutoOffload((method) -> "GET /" + method.getName());
+		auto.route(Object.class.getMethod("hashCode"));
+		WorkersEndpoint endpoint = new WorkersEndpoint(this.workers, Optional.of(this.offload), () -> "netty",
+				Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(auto));
+		OffloadRoutesDescriptor shown = (OffloadRoutesDescriptor) endpoint.read("offload").getBody();
+		assertThat(shown.mode()).isEqualTo("auto");
+		assertThat(shown.learningCalls()).isEqualTo(AutoOffload.DEFAULT_LEARNING_CALLS);
+		assertThat(shown.routes()).singleElement().satisfies((route) -> {
+			assertThat(route.route()).isEqualTo("GET /hashCode");
+			assertThat(route.runsOn()).isEqualTo("offload-pool");
+			assertThat(route.decided()).isFalse();
+			assertThat(route.measured()).isZero();
+		});
+	}
+
+	@Test
+	void offloadWithoutAnOffloadPoolIsNotFound() {
+		this.workers = Workers.create(WorkerSettings.builder().workerClass("sync").workers(1).resolve(2));
+		WorkersEndpoint endpoint = new WorkersEndpoint(this.workers, Optional.empty(), () -> "tomcat", Optional.empty());
+		assertThat(endpoint.read("offload").getStatus()).isEqualTo(WebEndpointResponse.STATUS_NOT_FOUND);
+	}
+
+	@Test
+	void anUnknownPartIsNotFoundNamingTheParts() {
+		WebEndpointResponse<?> response = endpoint("thread", 1, 2, null, null).read("advise");
+		assertThat(response.getStatus()).isEqualTo(WebEndpointResponse.STATUS_NOT_FOUND);
+		assertThat(((ProblemDetail) response.getBody()).getDetail()).contains("'advise'").contains("advice or offload");
 	}
 
 	private static WorkersDescriptor ok(WebEndpointResponse<?> response) {

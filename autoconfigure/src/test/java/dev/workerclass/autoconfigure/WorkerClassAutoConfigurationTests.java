@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import dev.workerclass.diagnostics.WorkersDiagnostics;
 import dev.workerclass.jetty.JettyWorkersCustomizer;
 import dev.workerclass.netty.NettyWorkersCustomizer;
+import dev.workerclass.offload.AutoOffload;
 import dev.workerclass.servlet.WorkersServletFilter;
 import dev.workerclass.tomcat.TomcatWorkersCustomizer;
 import dev.workerclass.undertow.UndertowReactiveWebServerFactory;
@@ -819,6 +820,76 @@ class WorkerClassAutoConfigurationTests {
 			WorkerClassAutoConfigurationTests.this.servlet
 				.withPropertyValues("server.worker-class=thread", "server.threads=50")
 				.run((context) -> assertThat(output).doesNotContain("does not apply to worker class"));
+		}
+
+	}
+
+	@Nested
+	@ExtendWith(OutputCaptureExtension.class)
+	class OffloadModes {
+
+		@Test
+		void alwaysIsTheDefaultAndMeasuresNothing() {
+			WorkerClassAutoConfigurationTests.this.reactive.withPropertyValues("server.worker-class=reactive")
+				.run((context) -> {
+					assertThat(context).hasSingleBean(BlockingOffloadConfigurer.class);
+					assertThat(context).doesNotHaveBean(AutoOffload.class);
+				});
+		}
+
+		@Test
+		void autoUnderReactiveMeasuresEachHandler() {
+			WorkerClassAutoConfigurationTests.this.reactive
+				.withPropertyValues("server.worker-class=reactive", "server.offload=AUTO")
+				.run((context) -> {
+					assertThat(context).hasSingleBean(AutoOffload.class);
+					assertThat(context.getBean(AutoOffload.class).report()).isEmpty();
+				});
+		}
+
+		@Test
+		void autoWithDiagnosticsOffFailsStartUpNamingBothProperties() {
+			WorkerClassAutoConfigurationTests.this.reactive
+				.withPropertyValues("server.worker-class=reactive", "server.offload=auto",
+						"server.diagnostics.enabled=false")
+				.run((context) -> {
+					assertThat(context).hasFailed();
+					assertThat(context.getStartupFailure()).rootCause()
+						.isInstanceOf(InvalidWorkerSettingException.class);
+					FailureAnalysis analysis = analyze(context.getStartupFailure());
+					assertThat(analysis.getDescription()).contains("server.offload=auto")
+						.contains("server.diagnostics.enabled=false");
+					assertThat(analysis.getAction()).contains("server.offload");
+				});
+		}
+
+		@Test
+		void aMisspeltModeFailsStartUpNamingTheValidOnes() {
+			WorkerClassAutoConfigurationTests.this.reactive
+				.withPropertyValues("server.worker-class=reactive", "server.offload=sometimes")
+				.run((context) -> {
+					assertThat(context).hasFailed();
+					FailureAnalysis analysis = analyze(context.getStartupFailure());
+					assertThat(analysis.getDescription()).contains("server.offload=sometimes").contains("always or auto");
+				});
+		}
+
+		@Test
+		void aMisspeltModeFailsStartUpUnderAServletClassToo() {
+			WorkerClassAutoConfigurationTests.this.servlet
+				.withPropertyValues("server.worker-class=thread", "server.offload=sometimes")
+				.run((context) -> assertThat(context).hasFailed());
+		}
+
+		@Test
+		void autoUnderAServletClassIsReportedAsIgnored(CapturedOutput output) {
+			WorkerClassAutoConfigurationTests.this.servlet
+				.withPropertyValues("server.worker-class=thread", "server.offload=auto")
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					assertThat(context).doesNotHaveBean(AutoOffload.class);
+					assertThat(output).contains("server.offload=auto does not apply to worker class thread");
+				});
 		}
 
 	}

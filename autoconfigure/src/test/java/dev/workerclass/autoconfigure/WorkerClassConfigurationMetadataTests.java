@@ -7,11 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
+import dev.workerclass.offload.OffloadMode;
 import dev.workerclass.workers.WorkerClass;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +84,21 @@ class WorkerClassConfigurationMetadataTests {
 		assertThat(values).filteredOn((value) -> "async".equals(value.get("value")))
 			.singleElement()
 			.satisfies((value) -> assertThat((String) value.get("description")).contains("virtual"));
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void everyOffloadModeIsHintedWithADescription() throws IOException {
+		List<Map<String, Object>> hints = (List<Map<String, Object>>) ourMetadata().get("hints");
+		Map<String, Object> offloadHint = hints.stream()
+			.filter((hint) -> OffloadMode.PROPERTY.equals(hint.get("name")))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no hint for server.offload"));
+		List<Map<String, Object>> values = (List<Map<String, Object>>) offloadHint.get("values");
+		assertThat(values).extracting((value) -> value.get("value"))
+			.containsExactlyInAnyOrderElementsOf(Arrays.stream(OffloadMode.values()).map(OffloadMode::value).toList());
+		assertThat(values).allSatisfy((value) -> assertThat((String) value.get("description")).isNotBlank());
+		assertThat(ourProperties()).containsKey(OffloadMode.PROPERTY);
 	}
 
 	@Test

@@ -13,6 +13,7 @@ import dev.workerclass.autoconfigure.WebServerEngine;
 import dev.workerclass.autoscale.Autoscaler;
 import dev.workerclass.diagnostics.WorkersDiagnostics;
 import dev.workerclass.limit.AdaptiveLimit;
+import dev.workerclass.offload.AutoOffload;
 import dev.workerclass.readiness.Readiness;
 import dev.workerclass.servlet.autoconfigure.ServletWorkersAutoConfiguration;
 import dev.workerclass.webflux.autoconfigure.ReactiveWorkersAutoConfiguration;
@@ -47,10 +48,12 @@ public final class WorkersEndpointAutoConfiguration {
 	@ConditionalOnAvailableEndpoint(WorkersEndpoint.class)
 	WorkersEndpoint workersEndpoint(Workers workers, ObjectProvider<OffloadWorkers> offload,
 			ObjectProvider<WorkersDiagnostics> diagnostics, ObjectProvider<AdaptiveLimit> limit,
-			ObjectProvider<Autoscaler> autoscaler, ObjectProvider<WorkloadAdvice> workload, ApplicationContext context) {
+			ObjectProvider<Autoscaler> autoscaler, ObjectProvider<WorkloadAdvice> workload,
+			ObjectProvider<AutoOffload> autoOffload, ApplicationContext context) {
 		return new WorkersEndpoint(workers, Optional.ofNullable(offload.getIfAvailable()), engineName(context),
 				Optional.ofNullable(diagnostics.getIfAvailable()), Optional.ofNullable(limit.getIfAvailable()),
-				Optional.ofNullable(autoscaler.getIfAvailable()), Optional.ofNullable(workload.getIfAvailable()));
+				Optional.ofNullable(autoscaler.getIfAvailable()), Optional.ofNullable(workload.getIfAvailable()),
+				Optional.ofNullable(autoOffload.getIfAvailable()));
 	}
 
 	@Bean

@@ -4,6 +4,7 @@ import dev.workerclass.autoconfigure.WebServerEngine;
 import dev.workerclass.autoconfigure.WorkerClassProperties;
 import dev.workerclass.diagnostics.WorkersDiagnostics;
 import dev.workerclass.netty.NettyWorkersCustomizer;
+import dev.workerclass.offload.AutoOffload;
 import dev.workerclass.webflux.autoconfigure.ReactiveWorkersAutoConfiguration;
 import dev.workerclass.workers.ReactiveWorkers;
 
@@ -59,8 +60,10 @@ public final class NettyWorkersAutoConfiguration {
 		/** Event loops that run one task too long, with the stack of what blocks them. */
 		@Bean
 		@ConditionalOnMissingBean
-		WorkersDiagnostics workersDiagnostics(NettyWorkersCustomizer netty, WorkerClassProperties properties) {
-			return ReactiveWorkersAutoConfiguration.eventLoopDiagnostics(netty.loops()::activeExecutors, properties);
+		WorkersDiagnostics workersDiagnostics(NettyWorkersCustomizer netty, WorkerClassProperties properties,
+				ObjectProvider<AutoOffload> autoOffload) {
+			return ReactiveWorkersAutoConfiguration.eventLoopDiagnostics(netty.loops()::activeExecutors, properties,
+					autoOffload.getIfAvailable());
 		}
 
 		@Bean

@@ -3,12 +3,14 @@ package dev.workerclass.undertow.autoconfigure;
 import dev.workerclass.autoconfigure.WebServerEngine;
 import dev.workerclass.autoconfigure.WorkerClassProperties;
 import dev.workerclass.diagnostics.WorkersDiagnostics;
+import dev.workerclass.offload.AutoOffload;
 import dev.workerclass.undertow.UndertowReactiveWebServerFactory;
 import dev.workerclass.undertow.UndertowWebServer;
 import dev.workerclass.webflux.autoconfigure.ReactiveWorkersAutoConfiguration;
 import dev.workerclass.workers.ReactiveWorkers;
 import dev.workerclass.workers.WorkerSettings;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -65,8 +67,9 @@ public final class UndertowWorkersAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		WorkersDiagnostics workersDiagnostics(UndertowReactiveWebServerFactory undertow,
-				WorkerClassProperties properties) {
-			return ReactiveWorkersAutoConfiguration.eventLoopDiagnostics(undertow::ioThreads, properties);
+				WorkerClassProperties properties, ObjectProvider<AutoOffload> autoOffload) {
+			return ReactiveWorkersAutoConfiguration.eventLoopDiagnostics(undertow::ioThreads, properties,
+					autoOffload.getIfAvailable());
 		}
 
 	}

@@ -8,20 +8,26 @@ import dev.workerclass.autoconfigure.MissingWebStackException;
 import dev.workerclass.autoconfigure.ServerEngine;
 import dev.workerclass.autoconfigure.WorkerClassAutoConfiguration;
 import dev.workerclass.autoconfigure.WorkerClassProperties;
+import dev.workerclass.diagnostics.BlockedLoopListener;
 import dev.workerclass.diagnostics.EventLoopDiagnostics;
 import dev.workerclass.diagnostics.FindingLog;
 import dev.workerclass.diagnostics.WorkersDiagnostics;
+import dev.workerclass.offload.AutoOffload;
+import dev.workerclass.offload.OffloadMode;
 import dev.workerclass.webflux.BlockingOffloadConfigurer;
 import dev.workerclass.webflux.ObservingWebFilter;
+import dev.workerclass.webflux.RouteNames;
 import dev.workerclass.webflux.WebFluxHandlerCheck;
 import dev.workerclass.webflux.WorkersWebFilter;
 import dev.workerclass.workers.ControlPlane;
+import dev.workerclass.workers.InvalidWorkerSettingException;
 import dev.workerclass.workers.ObservedWorkers;
 import dev.workerclass.workers.OffloadWorkers;
 import dev.workerclass.workers.ReactiveWorkers;
 import dev.workerclass.workers.WorkerSettings;
 import dev.workerclass.workers.Workers;
 import dev.workerclass.workload.Workload;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -36,6 +42,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
 
 /**
  * The reactive class on WebFlux: its {@link ReactiveWorkers}, the filter that admits every
@@ -48,17 +55,22 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnWebApplication(type = Type.REACTIVE)
 public final class ReactiveWorkersAutoConfiguration {
 
-	/** The watchdog over an engine's event loops, or none when diagnostics are off. */
+	/**
+	 * The watchdog over an engine's event loops, or none when diagnostics are off.
+	 * @param autoOffload told of each blocked loop, to move the handler that blocks it off the
+	 * loops; {@code null} under {@code server.offload=always}
+	 */
 	public static WorkersDiagnostics eventLoopDiagnostics(Supplier<List<Executor>> loops,
-			WorkerClassProperties properties) {
+			WorkerClassProperties properties, @Nullable AutoOffload autoOffload) {
 		WorkerClassProperties.Diagnostics diagnostics = properties.getDiagnostics();
 		diagnostics.validate();
 		if (!diagnostics.isEnabled()) {
 			return WorkersDiagnostics.none();
 		}
+		BlockedLoopListener listener = (autoOffload != null) ? autoOffload : BlockedLoopListener.NONE;
 		return WorkersDiagnostics.eventLoops(() -> new EventLoopDiagnostics(loops,
 				diagnostics.getBlockedLoopThreshold(), EventLoopDiagnostics.DEFAULT_PROBE_INTERVAL,
-				new FindingLog(WorkersDiagnostics::logNew)));
+				new FindingLog(WorkersDiagnostics::logNew), listener));
 	}
 
 	/**
@@ -122,9 +134,28 @@ public final class ReactiveWorkersAutoConfiguration {
 			return new WorkersWebFilter(workers, offload, controlPlane, workload.getIfAvailable());
 		}
 
+		/**
+		 * {@code server.offload=auto}: each blocking-style handler runs where it was measured to
+		 * belong. It needs the loop watchdog, which moves a handler that starts blocking back off
+		 * the loops: without it, nothing would.
+		 */
 		@Bean
-		BlockingOffloadConfigurer blockingOffloadConfigurer(OffloadWorkers offload) {
-			return new BlockingOffloadConfigurer(offload);
+		@ConditionalOnProperty(name = "server.offload", havingValue = "auto")
+		AutoOffload autoOffload(WorkerClassProperties properties,
+				ObjectProvider<RequestMappingHandlerMapping> mappings) {
+			if (!properties.getDiagnostics().isEnabled()) {
+				throw new InvalidWorkerSettingException(OffloadMode.PROPERTY, OffloadMode.AUTO.value(),
+						"always while server.diagnostics.enabled=false: auto runs handlers on the event loop only"
+								+ " with the loop watchdog on, to move one that starts blocking back off it;"
+								+ " enable diagnostics or set server.offload=always");
+			}
+			return new AutoOffload(new RouteNames(mappings));
+		}
+
+		@Bean
+		BlockingOffloadConfigurer blockingOffloadConfigurer(OffloadWorkers offload,
+				ObjectProvider<AutoOffload> autoOffload) {
+			return new BlockingOffloadConfigurer(offload, autoOffload.getIfAvailable());
 		}
 
 		/** Fails start-up on controller methods only the servlet classes can run (ModelAndView, HttpServletRequest...). */
