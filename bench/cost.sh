@@ -13,6 +13,8 @@
 #   todos-default   demo /todos at 2,000 req/s, no class set: plain Boot defaults vs the starter observing
 #   owners-virtual  the real-app fixture's /owners page at 150 req/s: plain virtual threads vs virtual
 #   owners-diagnostics  the same page under virtual, diagnostics off vs on
+#   todos-reactive  demo /todos at 2,000 req/s: plain WebFlux (runs it on the loop), reactive (offloads it),
+#                   reactive with server.offload=auto (measures it, then runs it on the loop)
 # The /todos comparisons and owners-virtual run interleaved (cost.py --interleave): every side's
 # server starts at once, and windows of the sides alternate within the same minutes; in the /todos
 # ones a "*-again" side repeats the first side's command, so the report shows the method's own
@@ -72,4 +74,9 @@ wanted owners-virtual && python3 bench/lib/cost.py --rounds "$ROUNDS" --interlea
 wanted owners-diagnostics && $COST --rate 150 --conns 10 --out "$OUT/owners-diagnostics.json" /owners \
   "virtual-no-diagnostics: $REAL --server.worker-class=virtual --server.diagnostics.enabled=false" \
   "virtual: $REAL --server.worker-class=virtual"
+wanted todos-reactive && $INTERLEAVED --rate 2000 --conns 50 --out "$OUT/todos-reactive.json" /todos \
+  "plain-reactive: $DEMO $PLAIN --spring.main.web-application-type=reactive" \
+  "reactive: $DEMO --server.worker-class=reactive" \
+  "reactive-auto: $DEMO --server.worker-class=reactive --server.offload=auto" \
+  "plain-reactive-again: $DEMO $PLAIN --spring.main.web-application-type=reactive"
 true

@@ -55,14 +55,21 @@ fi
 # 4. Machine ------------------------------------------------------------------------------------
 OUT=bench/results/$MODE
 mkdir -p "$OUT"
-$PY bench/lib/machine.py > "$OUT/machine.json"
-say "machine: $(tr -d '\n' < "$OUT/machine.json" | cut -c1-200)..."
+# The machine line of the report describes a run of every experiment; one run on its own gets its
+# own line beside its results, so the report can say that it ran apart.
+# (Copied there after the experiments: bench.py empties each experiment's folder first.)
+MACHINE=$(mktemp)
+$PY bench/lib/machine.py > "$MACHINE"
+say "machine: $(tr -d '\n' < "$MACHINE" | cut -c1-200)..."
 
 # 5. Experiments: one planned run, so that the progress line can say how much is left -------------
 T0=$SECONDS
 $PY bench/lib/bench.py "$MODE" "${EXPS[@]}"
 echo "{\"mode\":\"$MODE\",\"experiments\":\"${EXPS[*]}\",\"wall_s\":$((SECONDS - T0)),\"finished_utc\":\"$(date -u +%FT%TZ)\",\"commit\":\"$(git rev-parse --short HEAD 2>/dev/null)\"}" > "$OUT/run.json"
 say "all experiments: $((SECONDS - T0)) s"
+for e in "${EXPS[@]}"; do cp "$MACHINE" "$OUT/exp$e/machine.json"; done
+[ ${#EXPS[@]} -eq 7 ] && cp "$MACHINE" "$OUT/machine.json"
+rm -f "$MACHINE"
 
 # 6. Report -----------------------------------------------------------------------------------
 $PY bench/lib/report.py

@@ -321,6 +321,8 @@ def exp1_units(r):
     """One worker, /test (200 ms), 20 concurrent clients: siege -c 20 -r 1 and hey -n N -c 20."""
     servers = [ours(c, "--server.workers=1") for c in ("sync", "thread", "virtual", "reactive")] + \
               [ours_undertow("--server.workers=1")] + \
+              [ours("reactive", "--server.workers=1", "--server.offload=auto", sid="workerclass-reactive-auto",
+                    label="workerclass reactive, server.offload=auto")] + \
               [plain(m) for m in ("tomcat", "virtual", "webflux")] + \
               [peer("sync", 1), peer("gthread", 1, t=4), peer("gevent", 1), peer("eventlet", 1)]
     n = r.p["hey_n"]

@@ -30,7 +30,7 @@ DOC = os.path.join(ROOT, "docs/benchmarks.md")
 PLOTDATA = os.path.join(RES, "plotdata")   # gnuplot's input, next to the results it comes from
 
 ORDER = ["workerclass-sync", "workerclass-thread", "workerclass-virtual", "workerclass-reactive",
-         "workerclass-reactive-undertow",
+         "workerclass-reactive-undertow", "workerclass-reactive-auto",
          "workerclass-reactive-nowarm", "workerclass-reactive-async", "workerclass-virtual-xmx512m", "workerclass-thread-xmx512m",
          "plain-tomcat", "plain-virtual", "plain-webflux",
          "gunicorn-sync", "gunicorn-gthread", "gunicorn-gevent", "gunicorn-eventlet"]
@@ -39,6 +39,7 @@ SAME_MODEL = {"workerclass-thread": "plain-tomcat", "workerclass-virtual": "plai
 # Server ids that the legend sentence does not explain on its own.
 LEGEND = {
     "workerclass-reactive-undertow": "`reactive` with `--server.engine=undertow`",
+    "workerclass-reactive-auto": "`reactive` with `--server.offload=auto`",
     "workerclass-reactive-nowarm": "`reactive` on a fresh server, no warm-up",
     "workerclass-reactive-async": "`reactive` on `/test-async` (a non-blocking delay)",
     "workerclass-virtual-xmx512m": "`virtual` with `-Xmx512m`",
@@ -57,7 +58,7 @@ EXPERIMENTS = {1: "One worker, a 200 ms handler, 20 clients", 2: "`/todos`: cost
 def load(mode, exp):
     recs = []
     for f in sorted(glob.glob(os.path.join(RES, mode, "exp%s" % exp, "*.json"))):
-        if os.path.basename(f).startswith("run") or os.path.basename(f) == "jmh-raw.json":
+        if os.path.basename(f).startswith("run") or os.path.basename(f) in ("jmh-raw.json", "machine.json"):
             continue
         j = json.load(open(f))
         j["_file"] = os.path.relpath(f, ROOT)
@@ -230,6 +231,16 @@ def banner(mode, exp):
     if mode == "quick":
         return ("**Not run in full mode.** These numbers are from `bench/run.sh quick` (short windows, 2 rounds, one server per "
                 "family): they only show that the scripts work and must not be quoted.\n")
+    # An experiment run on its own (bench/run.sh full N) is not from the run the machine line describes.
+    own = os.path.join(RES, mode, "exp%s" % exp, "machine.json")
+    whole = os.path.join(RES, mode, "machine.json")
+    if os.path.exists(own):
+        m = json.load(open(own))
+        if not os.path.exists(whole) or json.load(open(whole)).get("date_utc") != m.get("date_utc"):
+            return ("**Run on its own**: `bench/run.sh %s %s` on %s, commit `%s`, load average %s at start; the machine "
+                    "line above is the last run of every experiment.\n" % (
+                        mode, exp, m.get("date_utc"), m.get("git_commit"),
+                        ", ".join("%.2f" % x for x in m.get("loadavg", [])[:1])))
     return ""
 
 
@@ -250,6 +261,8 @@ COST_TARGETS = {
     "todos-default": [("no-class", "plain-default", 1.03, "no class set vs plain Boot on its defaults")],
     "owners-virtual": [("virtual", "plain-virtual", 1.03, "the real app's `/owners` page under `virtual` vs plain Boot on virtual threads")],
     "owners-diagnostics": [("virtual", "virtual-no-diagnostics", 1.02, "the real app's `/owners` page, diagnostics on vs off under `virtual`")],
+    "todos-reactive": [("reactive-auto", "plain-reactive", 1.00,
+                        "`/todos` under `reactive` with `server.offload=auto` vs plain WebFlux (which runs it on the loop)")],
 }
 
 
@@ -557,6 +570,10 @@ def main():
             if med(virt, "rps") is not None:
                 summary.append(("1: `virtual` ≥ 95 req/s", "%s — %s" % (
                     cell(virt, "rps"), "met" if virt["metrics_min"]["rps"] >= 95 else "missed")))
+            auto = by(recs, "workerclass-reactive-auto", "hey", hey_tag)
+            if med(auto, "rps") is not None:
+                summary.append(("1: `reactive` with `server.offload=auto`, one event loop, ≥ 97 req/s", "%s — %s" % (
+                    cell(auto, "rps"), "met" if auto["metrics_min"]["rps"] >= 97 else "missed")))
         w_opt(leaks(recs))
         w(commands_link(mode, 1, len(recs)))
 
