@@ -15,6 +15,9 @@
 #   owners-diagnostics  the same page under virtual, diagnostics off vs on
 #   todos-reactive  demo /todos at 2,000 req/s: plain WebFlux (runs it on the loop), reactive (offloads it),
 #                   reactive with server.offload=auto (measures it, then runs it on the loop)
+#   todos-workload-classes  demo /todos at 2,000 req/s under thread and reactive, server.workload.enabled
+#                   false and true: what the per-route measurement costs under the other classes
+#                   (virtual's is in todos-workload, run by hand, see docs/benchmarks.md)
 # The /todos comparisons and owners-virtual run interleaved (cost.py --interleave): every side's
 # server starts at once, and windows of the sides alternate within the same minutes; in the /todos
 # ones a "*-again" side repeats the first side's command, so the report shows the method's own
@@ -79,4 +82,9 @@ wanted todos-reactive && $INTERLEAVED --rate 2000 --conns 50 --out "$OUT/todos-r
   "reactive: $DEMO --server.worker-class=reactive" \
   "reactive-auto: $DEMO --server.worker-class=reactive --server.offload=auto" \
   "plain-reactive-again: $DEMO $PLAIN --spring.main.web-application-type=reactive"
+wanted todos-workload-classes && $INTERLEAVED --rate 2000 --conns 50 --out "$OUT/todos-workload-classes.json" /todos \
+  "thread-workload-off: $DEMO --server.worker-class=thread --server.workload.enabled=false" \
+  "thread-workload-on: $DEMO --server.worker-class=thread" \
+  "reactive-workload-off: $DEMO --server.worker-class=reactive --server.workload.enabled=false" \
+  "reactive-workload-on: $DEMO --server.worker-class=reactive"
 true

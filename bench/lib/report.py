@@ -261,6 +261,8 @@ COST_TARGETS = {
     "todos-default": [("no-class", "plain-default", 1.03, "no class set vs plain Boot on its defaults")],
     "owners-virtual": [("virtual", "plain-virtual", 1.03, "the real app's `/owners` page under `virtual` vs plain Boot on virtual threads")],
     "owners-diagnostics": [("virtual", "virtual-no-diagnostics", 1.02, "the real app's `/owners` page, diagnostics on vs off under `virtual`")],
+    "todos-workload-classes": [("thread-workload-on", "thread-workload-off", 1.01, "the workload measurement under `thread`"),
+                               ("reactive-workload-on", "reactive-workload-off", 1.01, "the workload measurement under `reactive`")],
     "todos-reactive": [("reactive-auto", "plain-reactive", 1.00,
                         "`/todos` under `reactive` with `server.offload=auto` vs plain WebFlux (which runs it on the loop)")],
 }
