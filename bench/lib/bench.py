@@ -60,10 +60,10 @@ PRIMARY = ("rps", "cpu_us_per_req", "ctx_per_req")
 MODES = {
     # quick: 2 rounds where servers are compared (experiments 2-4), 1 elsewhere.
     "quick": dict(rounds=2, rounds_single=1, warm_max=6, warm_min=3, pause=1, rate_s=3, sat_s=2, c10k_s=3,
-                  hey_n=40, c10k_settle=1, exp5_d=6, peers_settle="0",
+                  hey_n=40, exp1_s=4, c10k_settle=1, exp5_d=6, peers_settle="0",
                   jmh=["-f", "1", "-wi", "1", "-w", "200ms", "-i", "2", "-r", "200ms"]),
     "full": dict(rounds=3, rounds_single=3, warm_max=90, warm_min=10, pause=5, rate_s=10, sat_s=6, c10k_s=10,
-                 hey_n=100, c10k_settle=4, exp5_d=20, peers_settle="1",
+                 hey_n=100, exp1_s=15, c10k_settle=4, exp5_d=20, peers_settle="1",
                  jmh=["-f", "3", "-wi", "3", "-w", "1s", "-i", "5", "-r", "1s"]),
 }
 # Offered rates of the cost windows, the same for every server of a route: below what the
@@ -318,7 +318,9 @@ def rounds_of(r, servers, make, key="rounds"):
 
 
 def exp1_units(r):
-    """One worker, /test (200 ms), 20 concurrent clients: siege -c 20 -r 1 and hey -n N -c 20."""
+    """One worker, /test (200 ms), 20 concurrent clients: siege -c 20 -r 1 and hey -n N -c 20 (the
+    seed's loads: 5 turns of the 20 clients, so the first turn's start-up weighs a fifth), then wrk
+    -c 20 for exp1_s seconds: the steady rate, which those short loads cannot show."""
     servers = [ours(c, "--server.workers=1") for c in ("sync", "thread", "virtual", "reactive")] + \
               [ours_undertow("--server.workers=1")] + \
               [ours("reactive", "--server.workers=1", "--server.offload=auto", sid="workerclass-reactive-auto",
@@ -327,11 +329,14 @@ def exp1_units(r):
               [peer("sync", 1), peer("gthread", 1, t=4), peer("gevent", 1), peer("eventlet", 1)]
     n = r.p["hey_n"]
     phases = [dict(kind="siege", route="/test", conns=20, reps=1, tag="c20r1", limit=60, settle=1),
-              dict(kind="hey", route="/test", conns=20, n=n, tag="n%dc20" % n, limit=n * 0.2 + 60)]
+              dict(kind="hey", route="/test", conns=20, n=n, tag="n%dc20" % n, limit=n * 0.2 + 60, settle=1),
+              # A 10 s timeout: sync's 20 clients wait 4 s a turn, which is its answer, not an error.
+              dict(kind="wrk", route="/test", conns=20, secs=r.p["exp1_s"], timeout="10s", tag="c20")]
     warm = dict(route="/todos", conns=20, max_s=r.p["warm_min"], min_s=r.p["warm_min"])
 
     def make(s, rnd):
-        return (lambda: r.unit(s, [(1, phases)], rnd, warm=warm)), 12 + r.p["warm_min"] + (n * 0.2 + 4 if s["cls"] == "sync" else 6)
+        return (lambda: r.unit(s, [(1, phases)], rnd, warm=warm)), 14 + r.p["warm_min"] + r.p["exp1_s"] + \
+            (n * 0.2 + 4 if s["cls"] == "sync" else 6)
     return rounds_of(r, pick(r.mode, servers, {"workerclass-virtual", "gunicorn-gevent"}), make, "rounds_single")
 
 
