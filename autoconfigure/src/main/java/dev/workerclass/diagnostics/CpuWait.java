@@ -45,6 +45,32 @@ public interface CpuWait {
 		}
 	}
 
+	/**
+	 * How many times the calling thread has given up its CPU by itself since it started: blocked
+	 * on a lock, parked, slept or waited for I/O ({@code voluntary_ctxt_switches} in
+	 * {@code /proc/thread-self/status}); -1 where the kernel does not say. A thread that is
+	 * preempted, or whose core the hypervisor lends to another machine, does not count one: so
+	 * wall time that passes off the CPU without one was not the thread's own waiting. One read of
+	 * a small file: for a sample, not for every request.
+	 */
+	static long voluntarySwitchesOfCurrentThread() {
+		try {
+			// From the line's start: "nonvoluntary_ctxt_switches:" ends with the same words.
+			String key = "\nvoluntary_ctxt_switches:";
+			String status = Files.readString(Path.of("/proc/thread-self/status"));
+			int at = status.indexOf(key);
+			if (at < 0) {
+				return -1;
+			}
+			int start = at + key.length();
+			int end = status.indexOf('\n', start);
+			return Long.parseLong(status.substring(start, (end < 0) ? status.length() : end).trim());
+		}
+		catch (IOException | RuntimeException ex) {
+			return -1;
+		}
+	}
+
 	private static @Nullable Times readSchedstat(long osThreadId) {
 		return read(Path.of("/proc/self/task/" + osThreadId + "/schedstat"));
 	}

@@ -1,6 +1,7 @@
 package dev.workerclass.offload;
 
 import java.lang.System.Logger.Level;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Method;
@@ -28,22 +29,31 @@ import org.jspecify.annotations.Nullable;
  * ones (always offloaded).
  * <p>
  * <b>Measuring.</b> While a method learns, each of its calls is timed on the offload thread that
- * runs it: wall time, the thread's CPU time, and the kernel's count of the time it waited for a
- * core (Linux {@code schedstat}; elsewhere waiting for a core counts as waiting). What is left of
- * the wall time was spent off the CPU, not ready to run:
- * parked, sleeping, in I/O. The first tenth of the calls are not counted: they load classes and
- * run interpreted code. A method goes to the loop after {@value #DEFAULT_LEARNING_CALLS} calls
- * in which it ran for at most a millisecond a call on average (longer, on the loop, would hold
- * every connection on it), waited at most {@value #MAX_WAITING_PERCENT}% of its time, and at most
- * {@value #MAX_WAITING_CALLS_PERCENT}% of its calls (or one) waited over a millisecond (a GC
- * pause or a page fault now and then is no handler's doing). A method that waits stays on the
- * offload pool, decided. One that runs long stays there too, but is measured again after
- * {@value #PAUSE_CALLS} more calls, then twice as many, and so on: its first calls ran before the
- * JIT compiled them. The reasons are in {@link #report()}.
+ * runs it: wall time, the thread's CPU time, the kernel's count of the time it waited for a core
+ * (Linux {@code schedstat}) and of the times it gave up its core by itself (blocked, parked,
+ * slept: {@code voluntary_ctxt_switches}). A call that gave up its core waited for what is left
+ * of its wall time; one that did not waited for nothing, however long it took: the time it lost
+ * went to other threads, or to other machines on a shared host, whose hypervisor takes the core
+ * without the kernel seeing it (elsewhere than on Linux all of it counts as waiting). A call
+ * during which the JVM collected garbage is not counted: the collector stopped every thread that
+ * was running then, not the handler, and under load it stops several calls at once. The first
+ * tenth of the calls are not counted either: they load classes and run interpreted code. A
+ * method goes to the loop after {@value #DEFAULT_LEARNING_CALLS} calls in which it ran for at
+ * most a millisecond a call on average (longer, on the loop, would hold every connection on it),
+ * waited at most {@value #MAX_WAITING_PERCENT}% of its time, and at most
+ * {@value #MAX_WAITING_CALLS_PERCENT}% of its calls (or one) waited over a millisecond: a page
+ * fault now and then is no handler's doing, so when one call only waited that long, its wait is
+ * left out of the share too. A method that waits stays on the offload pool, decided, when it
+ * runs short or when most of its calls waited over a millisecond. One that runs long stays there
+ * too, but is measured again after {@value #PAUSE_CALLS} more calls, then twice as many, and so
+ * on: its first calls ran before the JIT compiled them, and loaded classes (which waits now and
+ * then), so a few waits of a method that runs long are judged again once it runs short. The
+ * reasons are in {@link #report()}.
  * <p>
  * <b>Which call is whose.</b> Spring's adapter asks {@link #offloads(Method)} on the loop thread
- * and, in the same call, subscribes on the offload executor ({@link #executor(Executor)}); that
- * hand-over carries the method. The task then runs the model's set-up and resolves the
+ * (twice a request: for the invocation's scheduler, then the subscription's) and, in the same
+ * call, subscribes on the offload executor ({@link #executor(Executor)}); that hand-over carries
+ * the method, and is where a call is counted. The task then runs the model's set-up and resolves the
  * arguments, and hands the invocation on (a second hand-over, run at once on the same thread by
  * the offload pool), so one measured task holds the whole call. A method whose arguments arrive
  * later (a request body, a form) is invoked from the thread that delivers them, not inside the
@@ -129,7 +139,8 @@ public final class AutoOffload implements BlockedLoopListener {
 		Route route = this.handedOver.get();
 		if (route != null) {
 			this.handedOver.set(null);
-			offload.execute(new Measured(route, task));
+			// Counted here, once a call: Spring asks offloads() twice a request.
+			offload.execute(route.paused() ? task : new Measured(route, task));
 			return;
 		}
 		Measured outer = this.running.get();
@@ -191,6 +202,9 @@ public final class AutoOffload implements BlockedLoopListener {
 
 		private long unseen;
 
+		/** Calls left out because the JVM collected garbage during them. */
+		private long collected;
+
 		/** Calls to let pass unmeasured before the next window, after one found it long. */
 		private final AtomicLong resumeAfter = new AtomicLong();
 
@@ -208,6 +222,11 @@ public final class AutoOffload implements BlockedLoopListener {
 
 		private long waitingCalls;
 
+		/** The longest wait of a call, and that call's wall time: the one long wait allowed. */
+		private long longestWaitNanos;
+
+		private long longestWaitWallNanos;
+
 		private Route(Method method, String name) {
 			this.method = method;
 			this.name = name;
@@ -223,12 +242,24 @@ public final class AutoOffload implements BlockedLoopListener {
 				return false;
 			}
 			// Always set, never left over: the next hand-over on this thread is this request's.
-			AutoOffload.this.handedOver.set((now == Mode.LEARNING && !paused()) ? this : null);
+			AutoOffload.this.handedOver.set((now == Mode.LEARNING) ? this : null);
 			return true;
 		}
 
-		private synchronized void measured(long wall, long run, long queued, boolean seen) {
+		/**
+		 * @param parked whether the thread gave up its core by itself during the call (or this is
+		 * not known): only then is the wall time it spent off the CPU its own waiting
+		 * @param collected whether the JVM collected garbage during the call
+		 * @param run the call's time on a CPU
+		 * @param readRun that and what reading the kernel's times cost: the CPU time within the wall time
+		 */
+		private synchronized void measured(long wall, long run, long readRun, long queued, boolean parked,
+				boolean collected, boolean seen) {
 			if (this.mode != Mode.LEARNING) {
+				return;
+			}
+			if (seen && collected) {
+				this.collected++;
 				return;
 			}
 			if (seen && this.warmUp > 0) {
@@ -242,13 +273,17 @@ public final class AutoOffload implements BlockedLoopListener {
 				}
 				return;
 			}
-			long waiting = Math.max(0, wall - run - queued);
+			long waiting = parked ? Math.max(0, wall - readRun - queued) : 0;
 			this.calls++;
 			this.wallNanos += wall;
 			this.runNanos += run;
 			this.waitingNanos += waiting;
 			if (waiting > WAITING_CALL_NANOS) {
 				this.waitingCalls++;
+			}
+			if (waiting > this.longestWaitNanos) {
+				this.longestWaitNanos = waiting;
+				this.longestWaitWallNanos = wall;
 			}
 			if (this.calls >= AutoOffload.this.learningCalls) {
 				decide();
@@ -269,20 +304,25 @@ public final class AutoOffload implements BlockedLoopListener {
 
 		/** Guarded by this. */
 		private void decide() {
-			double waitingShare = share(this.waitingNanos, this.wallNanos);
+			double waitingShare = waitingShare();
 			double waitingCalls = share(this.waitingCalls, this.calls);
 			long meanRun = this.runNanos / this.calls;
-			String measured = this.calls + " calls: off the CPU " + percent(waitingShare) + " of the time, "
-					+ this.waitingCalls + " waited over 1 ms, " + micros(meanRun) + " on the CPU a call";
-			// One long wait is allowed whatever the count: a pause of the JVM's is no handler's doing.
-			if (waitingShare * 100 > MAX_WAITING_PERCENT
-					|| (this.waitingCalls > 1 && waitingCalls * 100 > MAX_WAITING_CALLS_PERCENT)) {
+			String measured = this.calls + " calls: waiting " + percent(waitingShare) + " of the time"
+					+ ((this.waitingCalls == 1) ? " besides its one wait" : "") + ", " + this.waitingCalls
+					+ " waited over 1 ms, " + micros(meanRun) + " on the CPU a call";
+			// One long wait is allowed whatever the count: a page fault is no handler's doing.
+			boolean waits = waitingShare * 100 > MAX_WAITING_PERCENT
+					|| (this.waitingCalls > 1 && waitingCalls * 100 > MAX_WAITING_CALLS_PERCENT);
+			boolean runsLong = meanRun > MAX_MEAN_RUN_NANOS;
+			if (waits && (!runsLong || this.waitingCalls * 2 > this.calls)) {
 				decide(Mode.OFFLOAD, "it waits (" + measured + "): it stays on the offload pool");
 			}
-			else if (meanRun > MAX_MEAN_RUN_NANOS) {
+			else if (runsLong) {
 				// Not for good: early calls run before the JIT compiled them, and a handler that is
-				// long then may be short later. Looked at again after ever more calls, so a handler
-				// that is long for good costs ever less to measure.
+				// long then may be short later; they load classes too, which waits now and then,
+				// so a few waits are judged again in a window where it is short (most calls
+				// waiting is no class loading: that is decided). Looked at again after ever more
+				// calls, so a handler that is long for good costs ever less to measure.
 				this.resumeAfter.set(this.pause);
 				this.reason = "it runs long (" + measured + "): on the event loop it would hold every connection on"
 						+ " that loop, so it stays on the offload pool; measured again after " + this.pause
@@ -293,11 +333,25 @@ public final class AutoOffload implements BlockedLoopListener {
 				this.runNanos = 0;
 				this.waitingNanos = 0;
 				this.waitingCalls = 0;
+				this.longestWaitNanos = 0;
+				this.longestWaitWallNanos = 0;
 			}
 			else {
 				decide(Mode.LOOP, "it does not wait (" + measured + "): it runs on the event loop");
 				logger.log(Level.INFO, () -> this.name + " (" + handler() + ") " + this.reason);
 			}
+		}
+
+		/**
+		 * The share of its time the method waited; guarded by this. The one call allowed to wait
+		 * over a millisecond is left out: 2 ms of a GC pause in 100 calls of 100 µs would make
+		 * the share 17%.
+		 */
+		private double waitingShare() {
+			if (this.waitingCalls == 1) {
+				return share(this.waitingNanos - this.longestWaitNanos, this.wallNanos - this.longestWaitWallNanos);
+			}
+			return share(this.waitingNanos, this.wallNanos);
 		}
 
 		private void decide(Mode decided, String why) {
@@ -338,12 +392,13 @@ public final class AutoOffload implements BlockedLoopListener {
 			String why = this.reason;
 			if (now == Mode.LEARNING && why == null) {
 				why = "learning: " + this.calls + " of " + AutoOffload.this.learningCalls + " calls measured"
-						+ ((this.unseen > 0) ? " (" + this.unseen + " not seen whole)" : "");
+						+ ((this.unseen > 0) ? " (" + this.unseen + " not seen whole)" : "")
+						+ ((this.collected > 0) ? " (" + this.collected + " left out: the JVM collected garbage)" : "");
 			}
 			return new OffloadRoute(this.name, handler(),
 					(now == Mode.LOOP) ? OffloadRoute.EVENT_LOOP : OffloadRoute.OFFLOAD_POOL, now != Mode.LEARNING,
 					this.calls, (this.calls > 0) ? this.wallNanos / this.calls / 1000.0 : null,
-					(this.calls > 0) ? share(this.waitingNanos, this.wallNanos) : null, (why != null) ? why : "");
+					(this.calls > 0) ? waitingShare() : null, (why != null) ? why : "");
 		}
 
 	}
@@ -366,7 +421,6 @@ public final class AutoOffload implements BlockedLoopListener {
 		@Override
 		public void run() {
 			ThreadTimes.Reading start = AutoOffload.this.times.now(false);
-			long startNanos = System.nanoTime();
 			Measured outer = AutoOffload.this.running.get();
 			AutoOffload.this.running.set(this);
 			try {
@@ -374,11 +428,12 @@ public final class AutoOffload implements BlockedLoopListener {
 			}
 			finally {
 				AutoOffload.this.running.set(outer);
-				long wall = System.nanoTime() - startNanos;
 				ThreadTimes.Reading end = AutoOffload.this.times.now(true);
 				if (start != null && end != null) {
-					this.route.measured(wall, end.runNanos() - start.runNanos(), end.queuedNanos() - start.queuedNanos(),
-							this.handedOn);
+					boolean parked = start.switches() < 0 || end.switches() < 0 || end.switches() > start.switches();
+					this.route.measured(end.wallNanos() - start.wallNanos(), end.runNanos() - start.runNanos(),
+							end.readRunNanos() - start.readRunNanos(), end.queuedNanos() - start.queuedNanos(), parked,
+							end.collections() != start.collections(), this.handedOn);
 				}
 				else {
 					this.route.unmeasurable();
@@ -406,16 +461,17 @@ public final class AutoOffload implements BlockedLoopListener {
 
 		/**
 		 * Now, or {@code null} if this JVM cannot tell.
-		 * @param ending whether this reading ends a measurement (read after the wall clock) rather
-		 * than starts one (read before it)
+		 * @param ending whether this reading ends a measurement rather than starts one: the
+		 * readings are taken in the opposite order
 		 */
 		@Nullable Reading now(boolean ending);
 
 		/**
 		 * The JVM's CPU time of the thread (exact to the call: the kernel's {@code schedstat} run
 		 * time lags a running thread by up to a scheduler tick), with the kernel's run-queue wait
-		 * where it gives one (updated whenever the thread gets a CPU, so current while it runs);
-		 * nothing where the JVM does not measure thread CPU time.
+		 * and count of voluntary switches where it gives them (both current while the thread
+		 * runs) and the JVM's count of garbage collections; nothing where the JVM does not
+		 * measure thread CPU time.
 		 */
 		static ThreadTimes ofThisJvm() {
 			ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -423,23 +479,52 @@ public final class AutoOffload implements BlockedLoopListener {
 				return (ending) -> null;
 			}
 			boolean kernel = CpuWait.ofCurrentThread() != null;
+			boolean switches = CpuWait.voluntarySwitchesOfCurrentThread() >= 0;
+			List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
 			return (ending) -> {
-				// The CPU time nearest the wall clock, the run-queue wait (a file read) outside both:
-				// what the readings cost falls outside the times they are compared with.
+				// Each window holds the next: collections and voluntary switches, wall clock, CPU
+				// time with the run-queue read, run-queue wait, CPU time of the call. Wall time is
+				// compared with the CPU and run-queue times inside it: what the status read costs
+				// falls outside all three, what the run-queue read costs is in the outer CPU time.
+				long collections = ending ? 0 : collections(collectors);
+				long parks = (switches && !ending) ? CpuWait.voluntarySwitchesOfCurrentThread() : -1;
+				long wall = ending ? 0 : System.nanoTime();
+				long outer = ending ? 0 : threads.getCurrentThreadCpuTime();
 				CpuWait.Times times = (kernel && !ending) ? CpuWait.ofCurrentThread() : null;
 				long cpu = threads.getCurrentThreadCpuTime();
-				if (kernel && ending) {
-					times = CpuWait.ofCurrentThread();
+				if (ending) {
+					times = kernel ? CpuWait.ofCurrentThread() : null;
+					outer = threads.getCurrentThreadCpuTime();
+					wall = System.nanoTime();
+					parks = switches ? CpuWait.voluntarySwitchesOfCurrentThread() : -1;
+					collections = collections(collectors);
 				}
-				return (cpu >= 0) ? new Reading(cpu, (times != null) ? times.waitNanos() : 0) : null;
+				return (cpu >= 0 && outer >= 0)
+						? new Reading(wall, outer, cpu, (times != null) ? times.waitNanos() : 0, parks, collections)
+						: null;
 			};
 		}
 
+		/** Collections so far by every collector of this JVM (those that do not count, -1, left out). */
+		private static long collections(List<GarbageCollectorMXBean> collectors) {
+			long total = 0;
+			for (GarbageCollectorMXBean collector : collectors) {
+				total += Math.max(0, collector.getCollectionCount());
+			}
+			return total;
+		}
+
 		/**
-		 * @param runNanos time on a CPU
+		 * @param wallNanos {@link System#nanoTime()}
+		 * @param readRunNanos time on a CPU, read just inside the wall clock (what reading the
+		 * run-queue wait costs is inside it)
+		 * @param runNanos time on a CPU, read nearest the call
 		 * @param queuedNanos time ready to run, waiting for a CPU
+		 * @param switches times the thread gave up its CPU by itself, or -1 if not known
+		 * @param collections garbage collections of the JVM so far
 		 */
-		record Reading(long runNanos, long queuedNanos) {
+		record Reading(long wallNanos, long readRunNanos, long runNanos, long queuedNanos, long switches,
+				long collections) {
 		}
 
 	}

@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
  * @param decided whether that is settled; {@code false} while it is still measured on the offload pool
  * @param measured calls measured so far
  * @param meanMicros their mean wall time in microseconds; {@code null} before the first
- * @param waitingShare the share of that time spent off the CPU, not ready to run (parked,
- * sleeping, in I/O); {@code null} before the first
+ * @param waitingShare the share of that time the calls waited: off the CPU after giving it up
+ * (parked, sleeping, in I/O), not preempted; a single call that waited over a millisecond is left
+ * out; {@code null} before the first
  * @param reason why it runs there, in one sentence with the figures
  */
 public record OffloadRoute(String route, String handler, String runsOn, boolean decided, long measured,
