@@ -43,12 +43,13 @@ import org.jspecify.annotations.Nullable;
  * waited at most {@value #MAX_WAITING_PERCENT}% of its time, and at most
  * {@value #MAX_WAITING_CALLS_PERCENT}% of its calls (or one) waited over a millisecond: a page
  * fault now and then is no handler's doing, so when one call only waited that long, its wait is
- * left out of the share too. A method that waits stays on the offload pool, decided, when it
- * runs short or when most of its calls waited over a millisecond. One that runs long stays there
- * too, but is measured again after {@value #PAUSE_CALLS} more calls, then twice as many, and so
- * on: its first calls ran before the JIT compiled them, and loaded classes (which waits now and
- * then), so a few waits of a method that runs long are judged again once it runs short. The
- * reasons are in {@link #report()}.
+ * left out of the share too. A method most of whose calls waited stays on the offload pool,
+ * decided. One that waited in a few calls, or runs long, stays there too, but is measured again
+ * after {@value #PAUSE_CALLS} more calls, then twice as many, and so on: a young JVM's calls run
+ * before the JIT compiled them and wait now and then (loading classes, for a lock a preempted JIT
+ * thread holds), and that passes. {@value #WAITING_WINDOWS} windows that find it waiting in a few
+ * calls decide it too, once its CPU time a call has settled (it fell by under a quarter from the
+ * window before: the JIT is done with it). The reasons are in {@link #report()}.
  * <p>
  * <b>Which call is whose.</b> Spring's adapter asks {@link #offloads(Method)} on the loop thread
  * (twice a request: for the invocation's scheduler, then the subscription's) and, in the same
@@ -74,6 +75,9 @@ public final class AutoOffload implements BlockedLoopListener {
 	private static final long WAITING_CALL_NANOS = Duration.ofMillis(1).toNanos();
 
 	private static final long MAX_MEAN_RUN_NANOS = Duration.ofMillis(1).toNanos();
+
+	/** Windows, its CPU time settled, that find a method waiting in a few of its calls before that is decided. */
+	static final int WAITING_WINDOWS = 3;
 
 	/** Calls let pass, unmeasured, after the first window that finds a handler long; doubled after each. */
 	static final int PAUSE_CALLS = DEFAULT_LEARNING_CALLS;
@@ -222,6 +226,15 @@ public final class AutoOffload implements BlockedLoopListener {
 
 		private long waitingCalls;
 
+		/** Calls that waited more than {@value #MAX_WAITING_PERCENT}% of their own time. */
+		private long waitedCalls;
+
+		/** Windows that found it waiting in a few calls, not most, with its CPU time settled. */
+		private int waitingWindows;
+
+		/** The CPU time a call of the last window, in nanoseconds; 0 before the first. */
+		private long previousMeanRun;
+
 		/** The longest wait of a call, and that call's wall time: the one long wait allowed. */
 		private long longestWaitNanos;
 
@@ -281,6 +294,9 @@ public final class AutoOffload implements BlockedLoopListener {
 			if (waiting > WAITING_CALL_NANOS) {
 				this.waitingCalls++;
 			}
+			if (waiting * 100 > wall * MAX_WAITING_PERCENT) {
+				this.waitedCalls++;
+			}
 			if (waiting > this.longestWaitNanos) {
 				this.longestWaitNanos = waiting;
 				this.longestWaitWallNanos = wall;
@@ -308,31 +324,41 @@ public final class AutoOffload implements BlockedLoopListener {
 			double waitingCalls = share(this.waitingCalls, this.calls);
 			long meanRun = this.runNanos / this.calls;
 			String measured = this.calls + " calls: waiting " + percent(waitingShare) + " of the time"
-					+ ((this.waitingCalls == 1) ? " besides its one wait" : "") + ", " + this.waitingCalls
-					+ " waited over 1 ms, " + micros(meanRun) + " on the CPU a call";
+					+ ((this.waitingCalls == 1) ? " besides its one long wait" : "") + ", " + this.waitedCalls
+					+ " of them waited, " + this.waitingCalls + " over 1 ms, " + micros(meanRun) + " on the CPU a call";
 			// One long wait is allowed whatever the count: a page fault is no handler's doing.
 			boolean waits = waitingShare * 100 > MAX_WAITING_PERCENT
 					|| (this.waitingCalls > 1 && waitingCalls * 100 > MAX_WAITING_CALLS_PERCENT);
 			boolean runsLong = meanRun > MAX_MEAN_RUN_NANOS;
-			if (waits && (!runsLong || this.waitingCalls * 2 > this.calls)) {
-				decide(Mode.OFFLOAD, "it waits (" + measured + "): it stays on the offload pool");
+			// Settled: the JIT no longer makes it much faster from one window to the next, so the
+			// waits of this window are no young JVM's.
+			boolean settled = this.previousMeanRun > 0 && meanRun * 4 >= this.previousMeanRun * 3;
+			this.previousMeanRun = meanRun;
+			if (waits && (this.waitedCalls * 2 > this.calls || (settled && ++this.waitingWindows >= WAITING_WINDOWS))) {
+				decide(Mode.OFFLOAD, "it waits (" + measured
+						+ ((this.waitedCalls * 2 > this.calls) ? "" : "; in " + WAITING_WINDOWS + " windows of calls")
+						+ "): it stays on the offload pool");
 			}
-			else if (runsLong) {
-				// Not for good: early calls run before the JIT compiled them, and a handler that is
-				// long then may be short later; they load classes too, which waits now and then,
-				// so a few waits are judged again in a window where it is short (most calls
-				// waiting is no class loading: that is decided). Looked at again after ever more
-				// calls, so a handler that is long for good costs ever less to measure.
+			else if (waits || runsLong) {
+				// Not for good: a young JVM's calls run before the JIT compiled them, so a handler
+				// long then may be short later, and wait now and then (loading classes, for a lock
+				// a preempted JIT thread holds), so a few waits may be gone later. Most calls
+				// waiting is none of that: decided above. Looked at again after ever more calls,
+				// so a handler that stays long costs ever less to measure.
 				this.resumeAfter.set(this.pause);
-				this.reason = "it runs long (" + measured + "): on the event loop it would hold every connection on"
-						+ " that loop, so it stays on the offload pool; measured again after " + this.pause
-						+ " more calls";
+				this.reason = waits
+						? "it waited in a few calls (" + measured + "): it stays on the offload pool; measured again"
+								+ " after " + this.pause + " more calls (a young JVM's calls wait now and then)"
+						: "it runs long (" + measured + "): on the event loop it would hold every connection on"
+								+ " that loop, so it stays on the offload pool; measured again after " + this.pause
+								+ " more calls";
 				this.pause *= 2;
 				this.calls = 0;
 				this.wallNanos = 0;
 				this.runNanos = 0;
 				this.waitingNanos = 0;
 				this.waitingCalls = 0;
+				this.waitedCalls = 0;
 				this.longestWaitNanos = 0;
 				this.longestWaitWallNanos = 0;
 			}
