@@ -271,11 +271,28 @@ class Runner:
                         rec.update(startup_s=srv.startup_s, rss_kb_after=srv.status("VmRSS"),
                                    threads_after=srv.status("Threads"))
                         if spec["family"] == "workerclass":
-                            time.sleep(0.5)
-                            rec["workers_after"] = srv.workers()
+                            rec["workers_after"], rec["drained_s"] = self.drained(srv, p)
                         self.save_round(exp, info, rec, rnd)
                         if p.get("settle"):
                             time.sleep(p["settle"])
+
+    @staticmethod
+    def drained(srv, p):
+        """The workers endpoint's answer once busy and queued are back to 0, and how long after the
+        load that took. hey and siege end when every reply is in, so 0.5 s is enough; wrk stops
+        with requests in flight, and the server still runs the queued ones (one sync worker: 16
+        queued requests of 200 ms take 3.2 s), so it gets wrk's own timeout plus 5 s."""
+        limit = 0.5
+        if p["kind"] == "wrk":
+            limit += 5 + float(str(p.get("timeout", "2s")).rstrip("s"))
+        start = time.monotonic()
+        time.sleep(0.5)
+        while True:
+            w = srv.workers()
+            waited = time.monotonic() - start
+            if not isinstance(w, dict) or "error" in w or not (w.get("busy") or w.get("queued")) or waited >= limit:
+                return w, round(waited, 1)
+            time.sleep(0.25)
 
     def peer_unit(self, spec, blocks, rnd, warm):
         """The same phases against gunicorn: peers.sh on CPU 0 runs bench/lib/peer_load.py as its load."""

@@ -123,8 +123,9 @@ def leaks(recs, note=""):
             if "error" in wa:
                 bad.append("%s: `/actuator/workers` did not answer after the load (%s)" % (where, wa["error"]))
             elif wa.get("busy") or wa.get("queued"):
-                bad.append("%s: busy %s of %s, queued %s, completed %s, timed out %s" % (
-                    where, wa.get("busy"), wa.get("capacity"), wa.get("queued"), wa.get("completed"), wa.get("timedOut")))
+                bad.append("%s: busy %s of %s, queued %s, completed %s, timed out %s%s" % (
+                    where, wa.get("busy"), wa.get("capacity"), wa.get("queued"), wa.get("completed"), wa.get("timedOut"),
+                    " (%s s after the load)" % x["drained_s"] if x.get("drained_s") is not None else ""))
     TALLY["checked"] += checked
     TALLY["held"] += len(bad)
     killed = ["- `%s`, %s %s: a round still running at its time limit, stopped by bench.py's watchdog; "
@@ -137,8 +138,9 @@ def leaks(recs, note=""):
         return out
     meaning = note or (": with no request running, a held slot was never given back; once all are held, every new "
                        "request waits until `server.timeout` and gets 503")
-    return out + ("**Slots still held 0.5 s after the load** (%d of %d measurements)%s.\n\n%s\n" % (
-        len(bad), checked, meaning, "\n".join(bad)))
+    return out + ("**Slots still held after the load** (%d of %d measurements; checked 0.5 s after hey and siege, "
+                  "which end with every reply in, and up to wrk's timeout plus 5 s after wrk, which stops with "
+                  "requests in flight)%s.\n\n%s\n" % (len(bad), checked, meaning, "\n".join(bad)))
 
 
 # Absolute paths as the measuring machine wrote them, made relative to the repository.
