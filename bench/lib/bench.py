@@ -284,7 +284,7 @@ class Runner:
         queued requests of 200 ms take 3.2 s), so it gets wrk's own timeout plus 5 s."""
         limit = 0.5
         if p["kind"] == "wrk":
-            limit += 5 + float(str(p.get("timeout", "2s")).rstrip("s"))
+            limit += 5 + float(p.get("timeout", measure.WRK_TIMEOUT).rstrip("s"))
         start = time.monotonic()
         time.sleep(0.5)
         while True:

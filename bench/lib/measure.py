@@ -140,7 +140,11 @@ def num(pattern, text, cast=float, default=None):
     return cast(m.group(1)) if m else default
 
 
-def wrk_cmd(url, conns, secs, timeout="2s", threads=1):
+# wrk's own default: a reply later than this counts as a timeout error.
+WRK_TIMEOUT = "2s"
+
+
+def wrk_cmd(url, conns, secs, timeout=WRK_TIMEOUT, threads=1):
     return pinned_load(["wrk", "-t%d" % threads, "-c%d" % conns, "-d%ds" % secs, "--timeout", timeout,
                         "--latency", "-s", LUA, url])
 
@@ -226,7 +230,7 @@ def phase(p, base, pids_fn):
     if kind == "rate":
         cmd, parse, limit = hey_cmd(url, p["conns"], secs=p["secs"], rate=p["rate"]), parse_hey, p["secs"] + 30
     elif kind == "wrk":
-        cmd, parse, limit = wrk_cmd(url, p["conns"], p["secs"], p.get("timeout", "2s")), parse_wrk, p["secs"] + 60
+        cmd, parse, limit = wrk_cmd(url, p["conns"], p["secs"], p.get("timeout", WRK_TIMEOUT)), parse_wrk, p["secs"] + 60
     elif kind == "hey":
         cmd, parse, limit = hey_cmd(url, p["conns"], n=p["n"]), parse_hey, p.get("limit", 120)
     elif kind == "siege":
