@@ -25,10 +25,11 @@ public interface CpuWait {
 
 	/**
 	 * The calling thread's times ({@code /proc/thread-self/schedstat}), or {@code null} where the
-	 * kernel does not say. One read of a small file: for a sample, not for every request.
+	 * kernel does not say. A platform thread keeps the file open (a read of about 0.6 µs), a
+	 * virtual thread reads its carrier's afresh (about 8 µs): for a sample, not for every request.
 	 */
 	static @Nullable Times ofCurrentThread() {
-		return read(Path.of("/proc/thread-self/schedstat"));
+		return ThreadSchedstat.ofCurrentThread();
 	}
 
 	/**
@@ -72,21 +73,11 @@ public interface CpuWait {
 	}
 
 	private static @Nullable Times readSchedstat(long osThreadId) {
-		return read(Path.of("/proc/self/task/" + osThreadId + "/schedstat"));
+		return ThreadSchedstat.read(Path.of("/proc/self/task/" + osThreadId + "/schedstat"));
 	}
 
-	private static @Nullable Times read(Path schedstat) {
-		try {
-			String[] fields = Files.readString(schedstat).trim().split(" ");
-			return new Times(Long.parseLong(fields[0]), Long.parseLong(fields[1]));
-		}
-		catch (IOException | RuntimeException ex) {
-			return null;
-		}
-	}
-
-	/** Nanoseconds a thread has run on a CPU and waited on a run queue for one, since it started. */
 	/**
+	 * Nanoseconds a thread has run on a CPU and waited on a run queue for one, since it started.
 	 * @param runNanos time on a CPU
 	 * @param waitNanos time ready to run but waiting on a run queue (preempted, or not yet scheduled)
 	 */

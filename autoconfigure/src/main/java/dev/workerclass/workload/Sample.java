@@ -29,6 +29,8 @@ public final class Sample {
 
 	private final long startCpuNanos;
 
+	private final long startQueuedNanos;
+
 	// Written by the sampler thread only, read once the sample left the in-flight set.
 	volatile int runnableTicks;
 
@@ -38,6 +40,7 @@ public final class Sample {
 		this.workload = workload;
 		this.mode = mode;
 		this.thread = thread;
+		this.startQueuedNanos = (mode == Mode.CPU_TIME) ? workload.queuedNanosOfCurrentThread() : -1;
 		this.startCpuNanos = (mode == Mode.CPU_TIME && threads != null) ? threads.getCurrentThreadCpuTime() : 0;
 		this.startNanos = System.nanoTime();
 	}
@@ -47,14 +50,17 @@ public final class Sample {
 	 * @param route the route it took, or {@code null} when no handler mapping matched
 	 */
 	public void end(@Nullable String route) {
+		long wallNanos = System.nanoTime() - this.startNanos;
 		long cpuNanos = -1;
+		long queuedNanos = -1;
 		if (this.mode == Mode.CPU_TIME) {
 			ThreadMXBean threads = this.workload.threads();
 			long now = (threads != null) ? threads.getCurrentThreadCpuTime() : -1;
 			cpuNanos = (now >= 0 && this.startCpuNanos >= 0) ? now - this.startCpuNanos : -1;
+			long queued = (this.startQueuedNanos >= 0) ? this.workload.queuedNanosOfCurrentThread() : -1;
+			queuedNanos = (queued >= 0) ? queued - this.startQueuedNanos : -1;
 		}
-		long wallNanos = System.nanoTime() - this.startNanos;
-		this.workload.ended(this, route, wallNanos, cpuNanos);
+		this.workload.ended(this, route, wallNanos, cpuNanos, queuedNanos);
 	}
 
 	/** Forgets the sample: the request went asynchronous, and its time is not this thread's. */

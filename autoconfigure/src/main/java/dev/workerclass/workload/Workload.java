@@ -1,5 +1,6 @@
 package dev.workerclass.workload;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.lang.management.ThreadMXBean;
@@ -13,6 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+import dev.workerclass.diagnostics.CpuWait;
 
 import org.jspecify.annotations.Nullable;
 
@@ -40,6 +44,9 @@ public final class Workload {
 	 */
 	static final double CORES_FULL = 0.85;
 
+	/** A look is left out when the JIT compilers used more than 1 / this of the time since the last. */
+	static final int COMPILING_SHARE_INVERSE = 10;
+
 	/** State samples a route needs before a share is read from them. */
 	static final int MIN_TICKS = 10;
 
@@ -61,6 +68,13 @@ public final class Workload {
 	private final List<PoolStats> poolStats = new ArrayList<>();
 
 	private final @Nullable OperatingSystemMXBean os;
+
+	private final LongSupplier queuedNanos;
+
+	private final LongSupplier compileMillis;
+
+	// The compilers' time at the last look, -1 before the first or where the JVM does not say.
+	private long lastCompileMillis = -1;
 
 	private final Instant since = Instant.now();
 
@@ -107,10 +121,16 @@ public final class Workload {
 	 * @param gauges the pools read at each look
 	 */
 	public Workload(int sampleEvery, List<PoolGauge> gauges) {
-		this(sampleEvery, gauges, cpuTimeBean(), ManagementFactory.getOperatingSystemMXBean());
+		this(sampleEvery, gauges, cpuTimeBean(), ManagementFactory.getOperatingSystemMXBean(),
+				Workload::kernelQueuedNanos, compileMillisOfThisJvm());
 	}
 
-	Workload(int sampleEvery, List<PoolGauge> gauges, @Nullable ThreadMXBean threads, @Nullable OperatingSystemMXBean os) {
+	/**
+	 * @param queuedNanos the calling thread's time on the kernel's run queue so far, -1 where unknown
+	 * @param compileMillis the JIT compilers' time so far, -1 where unknown
+	 */
+	Workload(int sampleEvery, List<PoolGauge> gauges, @Nullable ThreadMXBean threads, @Nullable OperatingSystemMXBean os,
+			LongSupplier queuedNanos, LongSupplier compileMillis) {
 		if (sampleEvery < 1) {
 			throw new IllegalArgumentException("sampleEvery must be at least 1, not " + sampleEvery);
 		}
@@ -119,6 +139,19 @@ public final class Workload {
 		this.cpuTimeMeasured = threads != null;
 		gauges.forEach(this::watch);
 		this.os = (os instanceof com.sun.management.OperatingSystemMXBean) ? os : null;
+		this.queuedNanos = queuedNanos;
+		this.compileMillis = compileMillis;
+	}
+
+	static LongSupplier compileMillisOfThisJvm() {
+		CompilationMXBean compilers = ManagementFactory.getCompilationMXBean();
+		return (compilers != null && compilers.isCompilationTimeMonitoringSupported())
+				? compilers::getTotalCompilationTime : () -> -1;
+	}
+
+	private static long kernelQueuedNanos() {
+		CpuWait.Times times = CpuWait.ofCurrentThread();
+		return (times != null) ? times.waitNanos() : -1;
 	}
 
 	/** The thread MX bean when it measures the current thread's CPU time, and that measurement is on. */
@@ -208,12 +241,17 @@ public final class Workload {
 		return this.threads;
 	}
 
-	void ended(Sample sample, @Nullable String route, long wallNanos, long cpuNanos) {
+	/** The calling thread's time on the kernel's run queue so far, -1 where unknown. */
+	long queuedNanosOfCurrentThread() {
+		return this.queuedNanos.getAsLong();
+	}
+
+	void ended(Sample sample, @Nullable String route, long wallNanos, long cpuNanos, long queuedNanos) {
 		if (sample.mode != Sample.Mode.NONE) {
 			this.inFlight.remove(sample);
 		}
 		this.sampled.increment();
-		routeStats((route != null) ? route : UNMAPPED).add(sample, wallNanos, cpuNanos);
+		routeStats((route != null) ? route : UNMAPPED).add(sample, wallNanos, cpuNanos, queuedNanos);
 	}
 
 	void discarded(Sample sample) {
@@ -238,7 +276,14 @@ public final class Workload {
 	 */
 	public synchronized void tick(int busy, int idle) {
 		long now = System.nanoTime();
-		for (Sample sample : this.inFlight) {
+		long compiled = this.compileMillis.getAsLong();
+		// While the JIT compilers held the cores for more than a tenth of the time since the last
+		// look (a young JVM), a request ready to run waited for them, and its thread reads RUNNABLE
+		// all the same: that look would count as the request's CPU, and is left out.
+		boolean compiling = compiled >= 0 && this.lastCompileMillis >= 0 && this.lastTickNanos != 0
+				&& (compiled - this.lastCompileMillis) * 1_000_000 * COMPILING_SHARE_INVERSE > now - this.lastTickNanos;
+		this.lastCompileMillis = compiled;
+		for (Sample sample : compiling ? Set.<Sample>of() : this.inFlight) {
 			Thread thread = sample.thread;
 			if (thread == null) {
 				continue;
@@ -359,14 +404,23 @@ public final class Workload {
 
 		private long cpuTimeWaitingTicks;
 
-		synchronized void add(Sample sample, long wall, long cpu) {
+		synchronized void add(Sample sample, long wall, long cpu, long queued) {
 			this.histogram.record(wall);
 			this.wallNanos += wall;
 			if (sample.mode == Sample.Mode.CPU_TIME && cpu >= 0) {
-				this.cpuTimeWallNanos += wall;
-				this.cpuTimeNanos += Math.min(cpu, wall);
-				this.cpuTimeRunnableTicks += sample.runnableTicks;
-				this.cpuTimeWaitingTicks += sample.waitingTicks;
+				long onCpu = Math.min(cpu, wall);
+				if (queued >= 0) {
+					// Time on the run queue (preempted by other threads, the JIT compilers, another
+					// process) was neither the request's CPU nor its own waiting: it is left out.
+					this.cpuTimeWallNanos += Math.max(onCpu, wall - queued);
+				}
+				else {
+					// Not known: the looks that found the thread RUNNABLE stand in when the cores are full.
+					this.cpuTimeWallNanos += wall;
+					this.cpuTimeRunnableTicks += sample.runnableTicks;
+					this.cpuTimeWaitingTicks += sample.waitingTicks;
+				}
+				this.cpuTimeNanos += onCpu;
 			}
 			else if (sample.mode == Sample.Mode.THREAD_STATES) {
 				this.stateWallNanos += wall;

@@ -1,6 +1,9 @@
 package dev.workerclass.diagnostics;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +42,29 @@ class CpuWaitTests {
 		assertThat((after.runNanos() - before.runNanos()) + (after.waitNanos() - before.waitNanos()))
 			.as("sum %d", sum)
 			.isGreaterThan(Duration.ofMillis(20).toNanos());
+	}
+
+	@Test
+	void threadsPastTheOnesThatKeepTheirFileOpenReadItAfresh() throws InterruptedException {
+		assumeTrue(CpuWait.ofCurrentThread() != null, "the kernel's per-thread times are read on Linux");
+		int threads = ThreadSchedstat.MAX_OPEN + 20;
+		AtomicInteger read = new AtomicInteger();
+		List<Thread> started = new ArrayList<>();
+		for (int i = 0; i < threads; i++) {
+			started.add(Thread.ofPlatform().start(() -> {
+				CpuWait.Times first = CpuWait.ofCurrentThread();
+				CpuWait.Times second = CpuWait.ofCurrentThread();
+				if (first != null && second != null && second.runNanos() >= first.runNanos()) {
+					read.incrementAndGet();
+				}
+			}));
+		}
+		for (Thread thread : started) {
+			thread.join();
+		}
+		assertThat(read.get()).isEqualTo(threads);
+		Thread.ofVirtual().start(() -> assertThat(CpuWait.ofCurrentThread()).as("a virtual thread, its carrier's")
+			.isNotNull()).join();
 	}
 
 }

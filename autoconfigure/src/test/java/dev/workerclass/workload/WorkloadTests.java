@@ -1,7 +1,10 @@
 package dev.workerclass.workload;
 
+import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +63,50 @@ class WorkloadTests {
 	}
 
 	@Test
+	void timeOnTheKernelsRunQueueIsNeitherCpuNorWaiting() {
+		// Fake readings: each sample runs 5 ms on a CPU in about 20 ms of wall time; the preempted
+		// route spent 15 ms of them on the run queue (another thread had the core), the waiting one none.
+		AtomicLong cpu = new AtomicLong();
+		AtomicLong queued = new AtomicLong();
+		ThreadMXBean threads = (ThreadMXBean) Proxy.newProxyInstance(getClass().getClassLoader(),
+				new Class<?>[] { ThreadMXBean.class }, (proxy, method, args) -> {
+					assertThat(method.getName()).isEqualTo("getCurrentThreadCpuTime");
+					return cpu.get();
+				});
+		Workload workload = new Workload(1, List.of(), threads, null, queued::get, () -> -1);
+		for (int i = 0; i < 5; i++) {
+			Sample preempted = workload.start();
+			sleep(20);
+			cpu.addAndGet(5_000_000);
+			queued.addAndGet(15_000_000);
+			preempted.end("GET /preempted");
+			Sample waiting = workload.start();
+			sleep(20);
+			cpu.addAndGet(5_000_000);
+			waiting.end("GET /waiting");
+		}
+		WorkloadReport report = workload.report();
+		assertThat(route(report, "GET /preempted").cpuShare()).as("5 ms on CPU of about 5 ms not queued")
+			.isGreaterThan(0.6);
+		assertThat(route(report, "GET /waiting").cpuShare()).as("5 ms on CPU of about 20 ms").isBetween(0.05, 0.3);
+	}
+
+	@Test
+	void aThreadWhoseRunQueueTimeIsUnknownIsMeasuredByItsCpuTimeAlone() {
+		AtomicLong cpu = new AtomicLong();
+		ThreadMXBean threads = (ThreadMXBean) Proxy.newProxyInstance(getClass().getClassLoader(),
+				new Class<?>[] { ThreadMXBean.class }, (proxy, method, args) -> cpu.get());
+		Workload workload = new Workload(1, List.of(), threads, null, () -> -1, () -> -1);
+		for (int i = 0; i < 5; i++) {
+			Sample sample = workload.start();
+			sleep(20);
+			cpu.addAndGet(5_000_000);
+			sample.end("GET /unknown");
+		}
+		assertThat(route(workload.report(), "GET /unknown").cpuShare()).isBetween(0.05, 0.3);
+	}
+
+	@Test
 	void onAVirtualThreadTheShareIsWhatTheSamplerSawOfItsState() throws Exception {
 		Workload workload = new Workload(1, List.of());
 		for (String route : List.of("GET /sleep", "GET /spin")) {
@@ -89,6 +136,36 @@ class WorkloadTests {
 		assertThat(route(report, "GET /spin")).satisfies((spin) -> {
 			assertThat(spin.measuredBy()).isEqualTo("thread-states");
 			assertThat(spin.cpuShare()).isGreaterThan(0.8);
+		});
+	}
+
+	@Test
+	void looksWhileTheJitCompilersHeldTheCoresAreLeftOut() throws Exception {
+		// Fake compilers' clock: it runs (10 ms a look) while the request computes, then stops
+		// while it sleeps. The looks that count saw it sleeping only.
+		AtomicLong compileMillis = new AtomicLong();
+		AtomicBoolean computing = new AtomicBoolean(true);
+		Workload workload = new Workload(1, List.of(), null, null, () -> -1, compileMillis::get);
+		AtomicBoolean done = new AtomicBoolean();
+		Thread request = Thread.ofVirtual().start(() -> {
+			Sample sample = workload.start();
+			spin(80);
+			computing.set(false);
+			sleep(80);
+			sample.end("GET /young-jvm");
+			done.set(true);
+		});
+		while (!done.get()) {
+			if (computing.get()) {
+				compileMillis.addAndGet(10);
+			}
+			workload.tick(1, 10);
+			Thread.sleep(2);
+		}
+		request.join();
+		assertThat(route(workload.report(), "GET /young-jvm")).satisfies((route) -> {
+			assertThat(route.measuredBy()).isEqualTo("thread-states");
+			assertThat(route.waitingShare()).as("the looks while computing were the compilers'").isGreaterThan(0.8);
 		});
 	}
 
