@@ -1,6 +1,8 @@
 package dev.workerclass.workers;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -247,13 +249,20 @@ public record WorkerSettings(WorkerClass workerClass, int workers, int threads, 
 	static final int MAX_BACKLOG = 65_535;
 
 	/** {@code /proc/sys/net/core/somaxconn}, read once; 0 where there is none (not Linux, no access). */
-	private static final class KernelSomaxconn {
+	static final class KernelSomaxconn {
 
-		static final int VALUE = read();
+		static final int VALUE = read(Path.of("/proc/sys/net/core/somaxconn"));
 
-		private static int read() {
-			try {
-				return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/core/somaxconn")).trim());
+		/**
+		 * One read into a buffer that holds the whole value: a sysctl file gives its text to the
+		 * first read only, and {@code Files.readString} reads it a byte at first (it reports a size
+		 * of 0), so it got "4" of "4096".
+		 */
+		static int read(Path sysctl) {
+			try (InputStream in = Files.newInputStream(sysctl)) {
+				byte[] text = new byte[32];
+				int read = in.read(text);
+				return (read > 0) ? Integer.parseInt(new String(text, 0, read, StandardCharsets.US_ASCII).trim()) : 0;
 			}
 			catch (IOException | RuntimeException ex) {
 				return 0;

@@ -1,5 +1,8 @@
 package dev.workerclass.workers;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
@@ -9,6 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Tests for {@link WorkerSettings}: defaults per class, capacity, validation and description.
@@ -16,6 +20,17 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class WorkerSettingsTests {
 
 	private static final int CORES = 4;
+
+	@Test
+	void theKernelsSomaxconnIsReadWhole() throws IOException {
+		Path sysctl = Path.of("/proc/sys/net/core/somaxconn");
+		assumeTrue(Files.isReadable(sysctl), "Linux's sysctl files");
+		// What sysctl(8) prints: a reader that asks for a whole buffer at once.
+		int kernel = Integer.parseInt(Files.readAllLines(sysctl).get(0).trim());
+		assertThat(WorkerSettings.KernelSomaxconn.read(sysctl)).isEqualTo(kernel);
+		assertThat(WorkerSettings.KernelSomaxconn.VALUE).isEqualTo(kernel);
+		assertThat(WorkerSettings.KernelSomaxconn.read(Path.of("/no/such/sysctl"))).isZero();
+	}
 
 	@Test
 	void noSettingsResolveToThreadWithOneWorkerOfTwoHundredThreads() {
