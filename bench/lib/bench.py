@@ -410,7 +410,10 @@ def exp5_units(r):
     servers = [(ours("virtual", "--server.worker-connections=10000"), "/test?ms=1000"),
                (ours("thread", "--server.threads=10000"), "/test?ms=1000"),
                (ours("reactive", "--server.worker-connections=10000", sid="workerclass-reactive-async",
-                     label="workerclass reactive on /test-async"), "/test-async?ms=1000")]
+                     label="workerclass reactive on /test-async"), "/test-async?ms=1000"),
+               # The same model without the starter: what the starter adds to a request in flight.
+               # Tomcat's own cap (8,192 connections) raised as a user would for 10,000.
+               (plain("virtual", "--server.tomcat.max-connections=10000"), "/test?ms=1000")]
     if r.mode == "quick":
         servers = servers[:2]
     d = r.p["exp5_d"]
@@ -451,11 +454,16 @@ def memory_unit(r, s, route, rnd):
                            r"^-\s+([A-Za-z ]+?) \(reserved=\d+KB, committed=(\d+)KB", out, re.M)},
                        total_committed_kb=measure.num(r"^Total: reserved=\d+KB, committed=(\d+)KB", out, int))
             busy_then = next((x["busy"] for x in reversed(samples) if x["busy"] is not None), None)
+            # Connections open then, for servers that do not count busy workers (plain Boot).
+            ss = subprocess.run(["ss", "-Htn", "state", "established", "( sport = :%d )" % srv.port],
+                                capture_output=True, text=True, timeout=30).stdout
+            conns_then = sum(1 for line in ss.splitlines() if line.strip())
             t0 = time.time()
             histo = subprocess.run([jcmd, str(srv.proc.pid), "GC.class_histogram"], capture_output=True,
                                    text=True, timeout=120).stdout
             nmt.update(live_heap_kb=(measure.num(r"^Total\s+\d+\s+(\d+)", histo, int) or 0) // 1024 or None,
-                       live_heap_busy=busy_then, live_heap_pause_s=round(time.time() - t0, 2),
+                       live_heap_busy=busy_then, live_heap_conns=conns_then,
+                       live_heap_pause_s=round(time.time() - t0, 2),
                        histogram_top="\n".join(histo.splitlines()[:16]))
 
         th = threading.Thread(target=sample, daemon=True)
@@ -474,7 +482,8 @@ def memory_unit(r, s, route, rnd):
         rec["metrics"].update(rss_idle_kb=idle, threads_idle=idle_threads, rss_max_kb=max(rss) if rss else None,
                               busy_max=max(busy) if busy else None,
                               threads_max=max((x["threads"] or 0) for x in samples) if samples else None,
-                              live_heap_kb=nmt.get("live_heap_kb"), live_heap_busy=nmt.get("live_heap_busy"))
+                              live_heap_kb=nmt.get("live_heap_kb"), live_heap_busy=nmt.get("live_heap_busy"),
+                              live_heap_conns=nmt.get("live_heap_conns"))
         rec.update(nmt=nmt, rss_samples=samples)
         info = dict(id=s["id"], family=s["family"], cls=s["cls"], label=s["label"], command=shlex.join(srv.cmd),
                     log=os.path.relpath(srv.logpath, ROOT))

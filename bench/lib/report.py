@@ -176,6 +176,27 @@ def anchor(exp):
     return "experiment-%s" % exp
 
 
+def heap_per_connection(recs, top=("[B", "[C", "jdk.internal.vm.StackChunk", "org.apache.tomcat.util.buf.ByteChunk",
+                                      "org.apache.tomcat.util.buf.CharChunk", "java.nio.HeapByteBuffer")):
+    """Per server, KiB per open connection of the histogram's classes in `top` (round 1's histogram)."""
+    out = []
+    for r in recs:
+        if r.get("tag") != "c10000" or not r.get("rounds"):
+            continue
+        x = r["rounds"][0]
+        conns = x["metrics"].get("live_heap_conns")
+        histo = (x.get("nmt") or {}).get("histogram_top", "")
+        if not conns or not histo:
+            continue
+        sizes = {}
+        for line in histo.splitlines():
+            parts = line.split()
+            if len(parts) >= 4 and parts[0].endswith(":"):
+                sizes[parts[3]] = int(parts[2])
+        out.append((sid(r["server"]), [(c, sizes.get(c, 0) / conns / 1024) for c in top]))
+    return out
+
+
 def commands_link(mode, exp, n):
     return "[Commands](../bench/results/%s/commands.md#%s) (%d measurement%s).\n" % (
         mode, anchor(exp), n, "" if n == 1 else "s")
@@ -726,12 +747,23 @@ def main():
                 continue
             per = [x["metrics"]["live_heap_kb"] / x["metrics"]["live_heap_busy"] for x in r["rounds"]
                    if x["metrics"].get("live_heap_kb") and x["metrics"].get("live_heap_busy")]
+            per_conn = [x["metrics"]["live_heap_kb"] / x["metrics"]["live_heap_conns"] for x in r["rounds"]
+                        if x["metrics"].get("live_heap_kb") and x["metrics"].get("live_heap_conns")]
             rows.append([sid(s), cell(r, "rss_idle_kb", 0, 1 / 1024), cell(r, "rss_max_kb", 0, 1 / 1024),
                          cell(r, "busy_max", 0), cell(r, "threads_max", 0), cell(r, "live_heap_kb", 0, 1 / 1024),
-                         f(statistics.median(per), 0) if per else "–", cell(r, "rps", 0), cell(r, "errors", 0)])
+                         f(statistics.median(per), 0) if per else "–",
+                         f(statistics.median(per_conn), 0) if per_conn else "–", cell(r, "rps", 0),
+                         cell(r, "errors", 0)])
         w(table(["server", "RSS idle MiB", "RSS max MiB", "busy max", "threads max", "live heap MiB",
-                 "live heap KiB per request", "req/s", "errors"], rows))
+                 "live heap KiB per busy request", "live heap KiB per open connection", "req/s", "errors"], rows))
         w("")
+        held = heap_per_connection(recs)
+        if held:
+            w("**What the live heap holds per open connection** (round 1, the class histogram's largest "
+              "classes over the connections open then; KiB):\n")
+            w(table(["server"] + [c for c, _ in held[0][1]], [[sid_of] + [f(kib, 1) for _, kib in cls]
+                                                                for sid_of, cls in held]))
+            w("")
         w_opt(bars_png("bench-exp5-" + mode, "Resident size, 10,000 requests in flight", "VmRSS max MiB (median, min-max)",
                        pts_of(recs, servers(recs), "wrk", "c10000", "rss_max_kb", 1 / 1024)))
         v, t = by(recs, "workerclass-virtual", "wrk", "c10000"), by(recs, "workerclass-thread", "wrk", "c10000")
