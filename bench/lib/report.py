@@ -877,6 +877,10 @@ def main():
           "rounds overlap, so the medians' order is not a finding on this machine.\n"]
     sm.append(table(["target", "measured"], summary) if summary else "No full-mode results yet.")
     sm.append("")
+    suite_notes = os.path.join(RES, "full", "notes.md")
+    if os.path.exists(suite_notes):
+        # Dated findings written by hand beside the suite's JSON: A/Bs run apart from a full run.
+        sm.append(open(suite_notes).read().strip() + "\n")
     md[md.index("@@SUMMARY@@")] = "\n".join(sm)
     text = "\n".join(md) + "\n"
     for old in glob.glob(os.path.join(IMG, "bench-exp*.png")):   # plots of a mode no longer shown
