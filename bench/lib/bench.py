@@ -433,11 +433,21 @@ def memory_unit(r, s, route, rnd):
         time.sleep(1)
         idle, idle_threads = srv.status("VmRSS"), srv.status("Threads")
         samples, stop = [], threading.Event()
+        # The workers endpoint may take seconds to answer under this load: it is read on its own
+        # thread, so that the resident size is still read every 0.5 s (the last answer beside it).
+        last_workers = {}
+
+        def read_workers():
+            while not stop.is_set():
+                w = srv.workers()
+                if w is not None:
+                    last_workers.update(busy=w.get("busy"), queued=w.get("queued"))
+                stop.wait(0.5)
 
         def sample():
             t0 = time.time()
             while not stop.is_set():
-                w = srv.workers() or {}
+                w = dict(last_workers)
                 samples.append(dict(t=round(time.time() - t0, 2), rss_kb=srv.status("VmRSS"),
                                     threads=srv.status("Threads"), busy=w.get("busy"), queued=w.get("queued")))
                 stop.wait(0.5)
@@ -467,8 +477,10 @@ def memory_unit(r, s, route, rnd):
                        histogram_top="\n".join(histo.splitlines()[:16]))
 
         th = threading.Thread(target=sample, daemon=True)
+        wt = threading.Thread(target=read_workers, daemon=True)
         nt = threading.Thread(target=nmt_at, args=(d * 0.75,), daemon=True)
         th.start()
+        wt.start()
         nt.start()
         try:
             rec = measure.phase(dict(kind="wrk", route=route, conns=10000, secs=d, timeout="5s", tag="c10000"),
@@ -476,6 +488,7 @@ def memory_unit(r, s, route, rnd):
         finally:
             stop.set()
             th.join(5)
+            wt.join(10)
             nt.join(60)
         rss = [x["rss_kb"] for x in samples if x["rss_kb"]]
         busy = [x["busy"] for x in samples if x["busy"] is not None]
