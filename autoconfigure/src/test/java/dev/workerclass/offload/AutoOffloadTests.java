@@ -184,17 +184,19 @@ class AutoOffloadTests {
 			assertThat(waitedOverOneMs(report)).isGreaterThanOrEqualTo(2);
 		});
 		// Three more windows, after pauses of 100, 200 and 400 calls, find the same, with the CPU
-		// time a call the same as in the window before each.
+		// time a call the same as in the window before each. A window whose CPU time a call had not
+		// settled yet (a slow minute of a shared machine) leaves the decision to the next, after
+		// 800 calls.
 		Executor handOver = this.auto.executor(this.pool::execute);
-		for (int i = 0; i < 100 + 20 + 200 + 20 + 400 + 20 && !this.auto.report().get(0).decided(); i++) {
+		for (int i = 0; i < 100 + 20 + 200 + 20 + 400 + 20 + 800 + 20 && !this.auto.report().get(0).decided(); i++) {
 			assertThat(route.offloads()).isTrue();
 			call(handOver, twoInTwenty, true);
 		}
 		assertThat(route.offloads()).isTrue();
 		assertThat(this.auto.report()).singleElement().satisfies((report) -> {
-			assertThat(report.decided()).isTrue();
+			assertThat(report.decided()).as(report.reason()).isTrue();
 			assertThat(report.reason()).startsWith("it waits (20 calls")
-				.endsWith("; in 3 windows of calls): it stays on the offload pool");
+				.containsPattern("; in [34] windows of calls\\): it stays on the offload pool$");
 		});
 	}
 
