@@ -283,15 +283,17 @@ public final class Workload {
 		boolean compiling = compiled >= 0 && this.lastCompileMillis >= 0 && this.lastTickNanos != 0
 				&& (compiled - this.lastCompileMillis) * 1_000_000 * COMPILING_SHARE_INVERSE > now - this.lastTickNanos;
 		this.lastCompileMillis = compiled;
-		for (Sample sample : compiling ? Set.<Sample>of() : this.inFlight) {
-			Thread thread = sample.thread;
-			if (thread == null) {
-				continue;
-			}
-			switch (thread.getState()) {
-				case RUNNABLE -> sample.runnableTicks++;
-				case WAITING, TIMED_WAITING, BLOCKED -> sample.waitingTicks++;
-				default -> {
+		if (!compiling) {
+			for (Sample sample : this.inFlight) {
+				Thread thread = sample.thread;
+				if (thread == null) {
+					continue;
+				}
+				switch (thread.getState()) {
+					case RUNNABLE -> sample.runnableTicks++;
+					case WAITING, TIMED_WAITING, BLOCKED -> sample.waitingTicks++;
+					default -> {
+					}
 				}
 			}
 		}
