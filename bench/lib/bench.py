@@ -163,12 +163,12 @@ class JavaServer:
         except Exception:
             return None
 
-    def workers(self):
+    def workers(self, timeout=3):
         """The starter's own counters (busy and queued should be back to 0 after a load)."""
         if self.spec["family"] != "workerclass":
             return None
         try:
-            with urllib.request.urlopen(self.base + "/actuator/workers", timeout=3) as resp:
+            with urllib.request.urlopen(self.base + "/actuator/workers", timeout=timeout) as resp:
                 return json.loads(resp.read())
         except Exception as e:
             return {"error": str(e)}
@@ -435,13 +435,19 @@ def memory_unit(r, s, route, rnd):
         samples, stop = [], threading.Event()
         # The workers endpoint may take seconds to answer under this load: it is read on its own
         # thread, so that the resident size is still read every 0.5 s (the last answer beside it).
+        # Its first look waits until wrk has opened its connections (an answer from before the load
+        # would say busy 0), and each look may take the whole load to answer: a server whose
+        # endpoint never answers under this load has busy unknown, not 0.
         last_workers = {}
+        answers = []
 
         def read_workers():
+            stop.wait(2)
             while not stop.is_set():
-                w = srv.workers()
-                if w is not None:
+                w = srv.workers(timeout=d)
+                if isinstance(w, dict) and "error" not in w and not stop.is_set():
                     last_workers.update(busy=w.get("busy"), queued=w.get("queued"))
+                    answers.append(w.get("busy"))
                 stop.wait(0.5)
 
         def sample():
@@ -488,7 +494,7 @@ def memory_unit(r, s, route, rnd):
         finally:
             stop.set()
             th.join(5)
-            wt.join(10)
+            wt.join(d + 5)
             nt.join(60)
         rss = [x["rss_kb"] for x in samples if x["rss_kb"]]
         busy = [x["busy"] for x in samples if x["busy"] is not None]
@@ -496,7 +502,7 @@ def memory_unit(r, s, route, rnd):
                               busy_max=max(busy) if busy else None,
                               threads_max=max((x["threads"] or 0) for x in samples) if samples else None,
                               live_heap_kb=nmt.get("live_heap_kb"), live_heap_busy=nmt.get("live_heap_busy"),
-                              live_heap_conns=nmt.get("live_heap_conns"))
+                              live_heap_conns=nmt.get("live_heap_conns"), workers_answers=len(answers))
         rec.update(nmt=nmt, rss_samples=samples)
         info = dict(id=s["id"], family=s["family"], cls=s["cls"], label=s["label"], command=shlex.join(srv.cmd),
                     log=os.path.relpath(srv.logpath, ROOT))

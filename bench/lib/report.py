@@ -757,6 +757,13 @@ def main():
         w(table(["server", "RSS idle MiB", "RSS max MiB", "busy max", "threads max", "live heap MiB",
                  "live heap KiB per busy request", "live heap KiB per open connection", "req/s", "errors"], rows))
         w("")
+        # A workers endpoint that never answered while the load ran leaves busy unknown ("–"), not 0.
+        mute = [sid(s) for s in servers(recs) if s.get("family") == "workerclass" and any(
+            x["metrics"].get("workers_answers") == 0 for x in (by(recs, s["id"], "wrk", "c10000") or {}).get("rounds", []))]
+        if mute:
+            w("The workers endpoint of %s did not answer while the 10,000 connections were open in at least one "
+              "round (it shares the server's connectors and threads with the load; a separate "
+              "`management.server.port` has its own): busy is unknown there, not 0.\n" % ", ".join(mute))
         held = heap_per_connection(recs)
         if held:
             w("**What the live heap holds per open connection** (round 1, the class histogram's largest "
